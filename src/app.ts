@@ -1,0 +1,112 @@
+/**
+ * Composition root: the only module that knows the concrete drivers and wires storage,
+ * services and HTTP together.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from './config/index.js';
+import { randomUrlToken } from './security/random.js';
+import { SecretBox } from './security/secret-box.js';
+import { bootstrap } from './services/bootstrap.js';
+import { systemClock, type Clock, type ServiceContext } from './services/context.js';
+import { registerApi } from './http/api/v3/index.js';
+import { registerHealthRoutes } from './http/health.js';
+import { createPgliteDatabase } from './storage/drivers/pglite.js';
+import { createPostgresDatabase } from './storage/drivers/postgres.js';
+import { migrate } from './storage/migrator.js';
+import type { Database } from './storage/schema.js';
+import { SqlStore } from './storage/sql/store.js';
+import type { PGlite } from '@electric-sql/pglite';
+
+export interface AppOptions {
+  config: Config;
+  /** Test hooks: share a PGlite instance / isolate by schema, fix the clock, route outbound HTTP. */
+  pglite?: PGlite;
+  schema?: string;
+  clock?: Clock;
+  fetch?: typeof fetch;
+  logger?: boolean;
+}
+
+export interface App {
+  http: FastifyInstance;
+  ctx: ServiceContext;
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+async function resolveSecretKey(config: Config): Promise<string> {
+  if (config.secretKey) return config.secretKey;
+  // Development convenience: one generated key, kept beside the embedded database.
+  const file = path.join(config.dataDir, 'secret.key');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    await mkdir(config.dataDir, { recursive: true });
+    const key = randomUrlToken(48);
+    await writeFile(file, key, { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    return (await readFile(file, 'utf8')).trim();
+  }
+}
+
+async function openDatabase(options: AppOptions) {
+  const { config } = options;
+  if (config.databaseUrl) return createPostgresDatabase({ url: config.databaseUrl, schema: options.schema });
+  if (!options.pglite) await mkdir(config.dataDir, { recursive: true });
+  return createPgliteDatabase({ dataDir: options.pglite ? null : path.join(config.dataDir, 'pglite'), instance: options.pglite, schema: options.schema });
+}
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config } = options;
+  const secret = await resolveSecretKey(config);
+  const box = new SecretBox(secret);
+  const database = await openDatabase(options);
+  try {
+    await database.ping();
+    await migrate(database.db);
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+  const store = new SqlStore(database.db, box, database);
+  const ctx: ServiceContext = {
+    store,
+    box,
+    clock: options.clock ?? systemClock,
+    publicUrl: config.publicUrl,
+    fetch: options.fetch ?? globalThis.fetch,
+  };
+  await bootstrap(ctx, config.bootstrap);
+
+  const http = Fastify({
+    logger:
+      options.logger === false || config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    return503OnClosing: true,
+    // Large page sizes and deep query strings are bounded by the API itself.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+  });
+  await http.register(cookie, { secret: box.cookieSecret() });
+  await http.register(formbody);
+  registerHealthRoutes(http, store);
+  await http.register(async (scope) => registerApi(scope, ctx));
+
+  return {
+    http,
+    ctx,
+    db: database.db,
+    close: async () => {
+      await http.close();
+      await store.close();
+    },
+  };
+}

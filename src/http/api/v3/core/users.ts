@@ -1,0 +1,108 @@
+/** /api/v3/core/users/ — authentik 2024.8 User serializer and UserViewSet semantics. */
+import type { FastifyRequest } from 'fastify';
+import { USER_TYPES, type Group, type User } from '../../../../domain/entities.js';
+import type { ServiceContext } from '../../../../services/context.js';
+import { createUser, deleteUser, getUser, listUsers, loadUserViews, updateUser, type UserInput, type UserView } from '../../../../services/core/users.js';
+import { requirePrincipal, requireSuperuser } from '../../../auth.js';
+import { registerCrud } from '../../crud.js';
+import { serializerSchemas, type Serializer } from '../../fields.js';
+import type { ListSpec } from '../../listing.js';
+import type { ApiRegistry } from '../../registry.js';
+import { avatarFor } from './avatar.js';
+
+export const userSerializer: Serializer = {
+  pk: { type: 'integer', readOnly: true },
+  username: { type: 'string', required: true, maxLength: 150 },
+  name: { type: 'string', required: true, allowBlank: true },
+  is_active: { type: 'boolean' },
+  last_login: { type: 'datetime', nullable: true },
+  is_superuser: { type: 'boolean', readOnly: true },
+  groups: { type: 'list', items: { type: 'uuid' } },
+  groups_obj: { type: 'json', readOnly: true, nullable: true },
+  email: { type: 'email', maxLength: 254, allowBlank: true },
+  avatar: { type: 'string', readOnly: true },
+  attributes: { type: 'dict' },
+  uid: { type: 'string', readOnly: true },
+  path: { type: 'string', allowBlank: false },
+  type: { type: 'choice', choices: USER_TYPES },
+  uuid: { type: 'uuid', readOnly: true },
+};
+
+const listSpec: ListSpec = {
+  filters: {
+    username: { type: 'string' },
+    email: { type: 'string' },
+    name: { type: 'string' },
+    is_active: { type: 'boolean' },
+    is_superuser: { type: 'boolean' },
+    path: { type: 'string' },
+    type: { type: 'string', multi: true },
+    uuid: { type: 'uuid' },
+    groups_by_name: { type: 'string', multi: true },
+    groups_by_pk: { type: 'uuid', multi: true },
+  },
+  ordering: { pk: 'id', username: 'username', name: 'name', email: 'email', is_active: 'is_active', last_login: 'last_login', date_joined: 'date_joined', path: 'path', type: 'type', uuid: 'uuid' },
+  defaultOrdering: ['username'],
+  search: true,
+};
+
+export function serializeUserGroup(g: Group, parentName: string | null): Record<string, unknown> {
+  return { pk: g.uuid, num_pk: g.numPk, name: g.name, is_superuser: g.isSuperuser, parent: g.parentUuid, parent_name: parentName, attributes: g.attributes };
+}
+
+export function serializeUserView(v: UserView, parentNames: Map<string, string>): Record<string, unknown> {
+  const u = v.user;
+  return {
+    pk: u.id,
+    username: u.username,
+    name: u.name,
+    is_active: u.isActive,
+    last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
+    is_superuser: v.isSuperuser,
+    groups: v.groups.map((g) => g.uuid),
+    groups_obj: v.groups.map((g) => serializeUserGroup(g, g.parentUuid ? (parentNames.get(g.parentUuid) ?? null) : null)),
+    email: u.email,
+    avatar: avatarFor(u),
+    attributes: u.attributes,
+    uid: v.uid,
+    path: u.path,
+    type: u.type,
+    uuid: u.uuid,
+  };
+}
+
+/** Serialises users with their groups (and group parents' names) in a constant number of queries. */
+export async function serializeUsers(ctx: ServiceContext, users: User[]): Promise<Record<string, unknown>[]> {
+  const views = await loadUserViews(ctx.store.repos, users);
+  const parentIds = [...new Set(views.flatMap((v) => v.groups.map((g) => g.parentUuid)).filter((p): p is string => !!p))];
+  const parents = new Map((await ctx.store.repos.groups.byUuids(parentIds)).map((g) => [g.uuid, g.name]));
+  return views.map((v) => serializeUserView(v, parents));
+}
+
+export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void {
+  api.route(
+    { method: 'GET', path: '/core/users/me/', operationId: 'core_users_me_retrieve', tag: 'core', response: { type: 'object', properties: { user: serializerSchemas(userSerializer).response } } },
+    async (req) => {
+      const p = await requirePrincipal(ctx, req);
+      const [user] = await serializeUsers(ctx, [p.user]);
+      return { user };
+    },
+  );
+  registerCrud<User>(api, {
+    basePath: '/core/users/',
+    lookup: 'id',
+    operationPrefix: 'core_users',
+    tag: 'core',
+    serializer: userSerializer,
+    listSpec,
+    handlers: {
+      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      list: (_req, q) => listUsers(ctx, q),
+      get: (_req, id) => getUser(ctx.store.repos, id),
+      create: (_req, data) => createUser(ctx, data as UserInput),
+      update: (_req, id, data) => updateUser(ctx, id, data as UserInput),
+      destroy: async (req: FastifyRequest, id) => deleteUser(ctx, await requirePrincipal(ctx, req), id),
+      serialize: (_req, users) => serializeUsers(ctx, users),
+    },
+  });
+}

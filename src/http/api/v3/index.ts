@@ -1,0 +1,39 @@
+/** Mounts /api/v3: body parsing, error rendering, every endpoint module and the OpenAPI document. */
+import type { FastifyInstance } from 'fastify';
+import { stringify as toYaml } from 'yaml';
+import type { ServiceContext } from '../../../services/context.js';
+import { apiErrorHandler } from '../../errors/api.js';
+import { ApiRegistry } from '../registry.js';
+import { registerUserRoutes } from './core/users.js';
+import { registerSourceRoutes } from './sources/index.js';
+
+export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): Promise<void> {
+  scope.setErrorHandler(apiErrorHandler);
+  // DRF treats an empty JSON body as no data rather than a parse error.
+  scope.removeContentTypeParser('application/json');
+  scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = (body as string).trim();
+    if (text === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch (e) {
+      const err = e as Error & { statusCode?: number; code?: string };
+      err.statusCode = 400;
+      err.code = 'FST_ERR_CTP_INVALID_JSON_BODY';
+      done(err, undefined);
+    }
+  });
+  scope.setNotFoundHandler((_req, reply) => reply.status(404).send({ detail: 'Not found.' }));
+
+  const api = new ApiRegistry(scope);
+  registerUserRoutes(api, ctx);
+  registerSourceRoutes(api, ctx);
+
+  scope.get('/api/v3/schema/', async (req, reply) => {
+    const doc = api.openapi();
+    if ((req.query as Record<string, string>).format === 'yaml') {
+      return reply.type('application/yaml').send(toYaml(doc));
+    }
+    return doc;
+  });
+}

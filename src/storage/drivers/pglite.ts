@@ -1,0 +1,117 @@
+/**
+ * A Kysely driver over PGlite (Postgres in WASM). PGlite is one session, so the driver hands
+ * out a single connection guarded by a FIFO mutex: a transaction holds it from BEGIN to
+ * COMMIT and everything else waits, which gives the same isolation a pool would.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type QueryResult,
+  type TransactionSettings,
+} from 'kysely';
+import type { Database } from '../schema.js';
+
+class Mutex {
+  #tail: Promise<void> = Promise.resolve();
+  lock(): Promise<() => void> {
+    let release!: () => void;
+    const next = new Promise<void>((r) => (release = r));
+    const acquired = this.#tail.then(() => release);
+    this.#tail = this.#tail.then(() => next);
+    return acquired;
+  }
+}
+
+class PgliteConnection implements DatabaseConnection {
+  constructor(private readonly pg: PGlite) {}
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.pg.query<R>(query.sql, query.parameters as unknown[]);
+    return {
+      rows: result.rows,
+      ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
+    };
+  }
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('PGlite driver does not support streaming');
+  }
+}
+
+class PgliteDriver implements Driver {
+  readonly #mutex = new Mutex();
+  readonly #connection: PgliteConnection;
+  readonly #releases = new WeakMap<DatabaseConnection, () => void>();
+  #currentSchema: string | null = null;
+
+  constructor(private readonly pg: PGlite, private readonly schema: string | undefined) {
+    this.#connection = new PgliteConnection(pg);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    const release = await this.#mutex.lock();
+    // Several Kysely instances may share one PGlite (tests): each pins its own search_path.
+    if (this.schema && this.#currentSchema !== this.schema) {
+      await this.pg.exec(`SET search_path TO "${this.schema}"`);
+      this.#currentSchema = this.schema;
+    }
+    this.#releases.set(this.#connection, release);
+    return this.#connection;
+  }
+  async beginTransaction(conn: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    const level = settings.isolationLevel ? ` ISOLATION LEVEL ${settings.isolationLevel.toUpperCase()}` : '';
+    await conn.executeQuery(CompiledQuery.raw(`BEGIN${level}`));
+  }
+  async commitTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('COMMIT'));
+  }
+  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
+    await conn.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  }
+  async releaseConnection(conn: DatabaseConnection): Promise<void> {
+    const release = this.#releases.get(conn);
+    this.#releases.delete(conn);
+    release?.();
+  }
+  async destroy(): Promise<void> {}
+}
+
+/** Shared search_path state must be reset when another Kysely instance changed it. */
+function pgliteDialect(pg: PGlite, schema: string | undefined): Dialect {
+  return {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new PgliteDriver(pg, schema),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  };
+}
+
+export interface PgliteOptions {
+  /** Directory for the data files, or null for an in-memory database. */
+  dataDir: string | null;
+  /** Reuse an existing instance (tests share one per worker). */
+  instance?: PGlite;
+  schema?: string;
+}
+
+export async function createPgliteDatabase(options: PgliteOptions): Promise<{ db: Kysely<Database>; close: () => Promise<void>; ping: () => Promise<void> }> {
+  const owned = !options.instance;
+  const pg = options.instance ?? (await PGlite.create(options.dataDir ?? undefined));
+  const db = new Kysely<Database>({ dialect: pgliteDialect(pg, options.schema) });
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      if (owned) await pg.close();
+    },
+    ping: async () => {
+      await pg.query('SELECT 1');
+    },
+  };
+}
