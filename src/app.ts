@@ -9,11 +9,15 @@ import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from './config/index.js';
+import { createMappingSandbox } from './protocols/mapping/index.js';
 import { randomUrlToken } from './security/random.js';
 import { SecretBox } from './security/secret-box.js';
 import { bootstrap } from './services/bootstrap.js';
 import { systemClock, type Clock, type ServiceContext } from './services/context.js';
 import { registerApi } from './http/api/v3/index.js';
+import { registerFlowRoutes } from './http/flows/routes.js';
+import { createScheduler, type Scheduler } from './services/jobs/scheduler.js';
+import { sweepExpiredJob } from './services/jobs/sweep-expired.js';
 import { registerHealthRoutes } from './http/health.js';
 import { createPgliteDatabase } from './storage/drivers/pglite.js';
 import { createPostgresDatabase } from './storage/drivers/postgres.js';
@@ -30,12 +34,15 @@ export interface AppOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   logger?: boolean;
+  /** Periodic jobs start with the app unless false (tests run them explicitly). */
+  runJobs?: boolean;
 }
 
 export interface App {
   http: FastifyInstance;
   ctx: ServiceContext;
   db: Kysely<Database>;
+  jobs: Scheduler;
   close(): Promise<void>;
 }
 
@@ -75,14 +82,16 @@ export async function createApp(options: AppOptions): Promise<App> {
     throw err;
   }
   const store = new SqlStore(database.db, box, database);
+  const installId = await bootstrap({ store }, config.bootstrap);
   const ctx: ServiceContext = {
     store,
     box,
     clock: options.clock ?? systemClock,
     publicUrl: config.publicUrl,
     fetch: options.fetch ?? globalThis.fetch,
+    installId,
+    mappings: createMappingSandbox(),
   };
-  await bootstrap(ctx, config.bootstrap);
 
   const http = Fastify({
     logger:
@@ -99,13 +108,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   await http.register(formbody);
   registerHealthRoutes(http, store);
   await http.register(async (scope) => registerApi(scope, ctx));
+  await http.register(async (scope) => registerFlowRoutes(scope, ctx));
+
+  const jobs = createScheduler([sweepExpiredJob(ctx)], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
+  if (options.runJobs !== false) jobs.start();
 
   return {
     http,
     ctx,
     db: database.db,
+    jobs,
     close: async () => {
+      await jobs.stop();
       await http.close();
+      ctx.mappings.dispose();
       await store.close();
     },
   };

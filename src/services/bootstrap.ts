@@ -59,11 +59,13 @@ async function ensureAdmin(repos: Repositories, options: BootstrapOptions): Prom
   }
 }
 
-export async function bootstrap(ctx: ServiceContext, options: BootstrapOptions): Promise<void> {
-  await ctx.store.transaction(async (repos) => {
-    await repos.settings.putIfAbsent('install_id', randomUUID());
+/** Returns the install id. */
+export async function bootstrap(ctx: Pick<ServiceContext, 'store'>, options: BootstrapOptions): Promise<string> {
+  return ctx.store.transaction(async (repos) => {
+    const installId = await repos.settings.putIfAbsent('install_id', randomUUID());
     await ensureFlows(repos);
     await repos.sources.ensureBuiltIn();
     await ensureAdmin(repos, options);
+    return installId;
   });
 }

@@ -10,11 +10,12 @@ async function asPrincipal(ctx: ServiceContext, user: User, via: Principal['via'
 
 /** An API token authenticates only with intent `api`, while unexpired, for an active user. */
 export async function principalFromToken(ctx: ServiceContext, key: string): Promise<Principal | null> {
-  const token = await ctx.store.repos.tokens.byKey(key);
-  if (!token || token.intent !== 'api') return null;
+  const found = await ctx.store.repos.tokens.authenticate(key);
+  if (!found) return null;
+  const { token, user, isSuperuser } = found;
+  if (token.intent !== 'api' || !user.isActive) return null;
   if (token.expiring && token.expires !== null && token.expires.getTime() <= ctx.clock.now().getTime()) return null;
-  const user = await ctx.store.repos.users.byId(token.userId);
-  return user ? asPrincipal(ctx, user, 'token') : null;
+  return { user, isSuperuser, via: 'token' };
 }
 
 export async function principalFromSession(ctx: ServiceContext, sessionId: string): Promise<Principal | null> {

@@ -47,6 +47,7 @@ export interface NewUser {
 export interface UserRepository {
   list(query: ListQuery): Promise<Page<User>>;
   byId(id: number): Promise<User | null>;
+  byIds(ids: number[]): Promise<User[]>;
   byUuid(uuid: string): Promise<User | null>;
   byUsername(username: string): Promise<User | null>;
   /** Exact, case-sensitive matches (SPEC §2.3), any type or state. */
@@ -103,6 +104,8 @@ export interface TokenRepository {
   byManaged(managed: string): Promise<Token | null>;
   /** Looks the token up by a keyed digest of the whole key (no prefix timing). */
   byKey(key: string): Promise<Token | null>;
+  /** byKey plus its owner and the owner's superuser flag, in one round trip (hot path of every API call). */
+  authenticate(key: string): Promise<{ token: Token; user: User; isSuperuser: boolean } | null>;
   viewKey(identifier: string): Promise<string | null>;
   create(input: NewToken): Promise<Token>;
   update(identifier: string, patch: Partial<Omit<NewToken, 'key'>> & { key?: string }): Promise<Token>;
@@ -120,6 +123,7 @@ export interface SessionRepository {
   put(id: string, record: SessionRecord): Promise<void>;
   delete(id: string): Promise<void>;
   deleteForUser(userId: number): Promise<number>;
+  sweep(now: Date, batch: number): Promise<number>;
 }
 
 export interface NewFlow {
@@ -196,6 +200,29 @@ export interface SettingsRepository {
   putIfAbsent<T>(key: string, value: T): Promise<T>;
 }
 
+/** Short-lived protocol state bound to one browser session (OAuth state, SAML request id). */
+export interface FlowStateRecord {
+  kind: string;
+  sessionDigest: string;
+  sourceUuid: string | null;
+  data: Record<string, unknown>;
+  expires: Date;
+}
+
+export interface FlowStateRepository {
+  put(idDigest: string, record: FlowStateRecord): Promise<void>;
+  /** Deletes and returns the state (single use), or null when absent or expired. */
+  take(idDigest: string, now: Date): Promise<FlowStateRecord | null>;
+  /** Deletes expired rows in batches that concurrent instances skip past; returns how many. */
+  sweep(now: Date, batch: number): Promise<number>;
+}
+
+export interface ReplayCacheRepository {
+  /** Records `key` until `expires`; false when it was already recorded and has not expired. */
+  remember(key: string, expires: Date, now: Date): Promise<boolean>;
+  sweep(now: Date, batch: number): Promise<number>;
+}
+
 /** The repositories of one unit of work. */
 export interface Repositories extends SourceRepositories {
   users: UserRepository;
@@ -207,6 +234,8 @@ export interface Repositories extends SourceRepositories {
   propertyMappings: PropertyMappingRepository;
   events: EventRepository;
   settings: SettingsRepository;
+  flowStates: FlowStateRepository;
+  replayCache: ReplayCacheRepository;
 }
 
 export interface Store {

@@ -33,7 +33,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...(schema.databaseUrl ? { DATABASE_URL: schema.databaseUrl } : {}),
     ...options.env,
   });
-  const app = await createApp({ config, pglite: schema.pglite, schema: schema.schema, clock: options.clock, fetch: options.fetch });
+  const app = await createApp({ config, pglite: schema.pglite, schema: schema.schema, clock: options.clock, fetch: options.fetch, runJobs: false });
   return {
     ...app,
     schema,

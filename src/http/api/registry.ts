@@ -68,6 +68,24 @@ export class ApiRegistry {
       info: { title: 'Tributary', version: '2024.8.3', description: 'authentik-compatible sources API' },
       paths,
       components: {
+        schemas: {
+          Pagination: {
+            type: 'object',
+            required: ['next', 'previous', 'count', 'current', 'total_pages', 'start_index', 'end_index'],
+            properties: Object.fromEntries(['next', 'previous', 'count', 'current', 'total_pages', 'start_index', 'end_index'].map((k) => [k, { type: 'number' }])),
+          },
+          UsedBy: {
+            type: 'object',
+            required: ['app', 'model_name', 'pk', 'name', 'action'],
+            properties: {
+              app: { type: 'string' },
+              model_name: { type: 'string' },
+              pk: { type: 'string' },
+              name: { type: 'string' },
+              action: { type: 'string', enum: ['cascade', 'cascade_many', 'set_null', 'set_default', 'left_dangling'] },
+            },
+          },
+        },
         securitySchemes: { authentik: { type: 'http', scheme: 'bearer' } },
         responses: {
           ValidationErrorResponse: {

@@ -28,13 +28,9 @@ export function userUid(installId: string, id: number): string {
   return createHash('sha256').update(`${installId}-${id}`).digest('hex');
 }
 
-export async function installId(repos: Repositories): Promise<string> {
-  return (await repos.settings.get<string>('install_id')) ?? 'tributary';
-}
-
-export async function loadUserViews(repos: Repositories, users: User[]): Promise<UserView[]> {
+export async function loadUserViews(repos: Repositories, install: string, users: User[]): Promise<UserView[]> {
   const ids = users.map((u) => u.id);
-  const [supers, groupMap, install] = await Promise.all([repos.users.superuserIds(ids), repos.users.groupUuidsOf(ids), installId(repos)]);
+  const [supers, groupMap] = await Promise.all([repos.users.superuserIds(ids), repos.users.groupUuidsOf(ids)]);
   const allGroupIds = [...new Set([...groupMap.values()].flat())];
   const groups = new Map((await repos.groups.byUuids(allGroupIds)).map((g) => [g.uuid, g]));
   return users.map((user) => ({

@@ -1,4 +1,5 @@
 import * as m001 from './001-initial.js';
+import * as m002 from './002-source-list-indexes.js';
 
 /** Ordered, forward-only. Append new migrations; never edit one that has shipped. */
-export const migrations: ReadonlyArray<{ name: string; up: string }> = [m001];
+export const migrations: ReadonlyArray<{ name: string; up: string }> = [m001, m002];

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SessionRecord, SessionRepository } from '../ports.js';
+import { sweepExpired } from './flow-states.js';
 import { toJson } from './json.js';
 
 /** Sessions are keyed by a digest of the cookie value; the raw id never reaches the database. */
@@ -29,6 +30,10 @@ export class SqlSessionRepository implements SessionRepository {
 
   async delete(idDigest: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('id_digest', '=', idDigest).execute();
+  }
+
+  sweep(now: Date, batch: number): Promise<number> {
+    return sweepExpired(this.db, 'sessions', 'id_digest', now, batch);
   }
 
   async deleteForUser(userId: number): Promise<number> {

@@ -3,6 +3,7 @@ import type { SecretBox } from '../../security/secret-box.js';
 import type { Database } from '../schema.js';
 import type { Repositories, Store } from '../ports.js';
 import { SqlEventRepository } from './events.js';
+import { SqlFlowStateRepository, SqlReplayCacheRepository } from './flow-states.js';
 import { SqlFlowRepository } from './flows.js';
 import { SqlGroupRepository } from './groups.js';
 import { SqlKeypairRepository } from './keypairs.js';
@@ -24,6 +25,8 @@ function repositories(db: Kysely<Database>, box: SecretBox): Repositories {
     propertyMappings: new SqlPropertyMappingRepository(db),
     events: new SqlEventRepository(db),
     settings: new SqlSettingsRepository(db),
+    flowStates: new SqlFlowStateRepository(db),
+    replayCache: new SqlReplayCacheRepository(db),
     ...sourceRepositories(db, box),
   };
 }

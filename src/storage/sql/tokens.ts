@@ -1,12 +1,13 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
-import type { Token, TokenIntent } from '../../domain/entities.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Token, TokenIntent, User } from '../../domain/entities.js';
 import { NotFoundError } from '../../errors/index.js';
 import type { SecretBox } from '../../security/secret-box.js';
 import type { Database, TokensTable } from '../schema.js';
 import type { ListQuery, NewToken, Page, TokenRepository } from '../ports.js';
 import { withConstraints } from './errors.js';
 import { listPage, type FieldMap } from './list.js';
+import { superuserIdsSql, toUser } from './users.js';
 
 const FIELDS: FieldMap = {
   columns: {
@@ -73,6 +74,34 @@ export class SqlTokenRepository implements TokenRepository {
     const a = Buffer.from(row.key_digest, 'hex');
     const b = Buffer.from(digest, 'hex');
     return a.length === b.length && timingSafeEqual(a, b) ? toToken(row) : null;
+  }
+
+  async authenticate(key: string): Promise<{ token: Token; user: User; isSuperuser: boolean } | null> {
+    const digest = this.box.lookupDigest(key);
+    const row = await this.db
+      .selectFrom('tokens')
+      .innerJoin('users', 'users.id', 'tokens.user_id')
+      .selectAll('users')
+      .select([
+        'tokens.token_uuid',
+        'tokens.identifier',
+        'tokens.key_digest',
+        'tokens.intent',
+        'tokens.description',
+        'tokens.expiring',
+        'tokens.expires',
+        'tokens.managed',
+        'tokens.user_id',
+        sql<boolean>`users.id IN (${superuserIdsSql()})`.as('is_superuser'),
+      ])
+      .where('tokens.key_digest', '=', digest)
+      .executeTakeFirst();
+    if (!row) return null;
+    const a = Buffer.from(row.key_digest, 'hex');
+    const b = Buffer.from(digest, 'hex');
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
+    const token = toToken({ ...row, key_sealed: '', created: new Date(0) } as Selectable<TokensTable>);
+    return { token, user: toUser(row), isSuperuser: row.is_superuser };
   }
 
   async viewKey(identifier: string): Promise<string | null> {

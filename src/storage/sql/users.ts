@@ -33,7 +33,7 @@ const CONSTRAINTS = {
 
 type Row = Selectable<UsersTable>;
 
-function toUser(row: Row): User {
+export function toUser(row: Row): User {
   return {
     id: row.id,
     uuid: row.uuid,
@@ -83,6 +83,12 @@ export class SqlUserRepository implements UserRepository {
   async byId(id: number): Promise<User | null> {
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row ? toUser(row) : null;
+  }
+
+  async byIds(ids: number[]): Promise<User[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('users').selectAll().where('id', 'in', ids).orderBy('id').execute();
+    return rows.map(toUser);
   }
 
   async byUuid(uuid: string): Promise<User | null> {

@@ -4,7 +4,11 @@ import { stringify as toYaml } from 'yaml';
 import type { ServiceContext } from '../../../services/context.js';
 import { apiErrorHandler } from '../../errors/api.js';
 import { ApiRegistry } from '../registry.js';
+import { registerGroupRoutes } from './core/groups.js';
+import { registerTokenRoutes } from './core/tokens.js';
 import { registerUserRoutes } from './core/users.js';
+import { registerCryptoRoutes } from './crypto.js';
+import { registerFlowRoutes } from './flows.js';
 import { registerSourceRoutes } from './sources/index.js';
 
 export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -27,6 +31,10 @@ export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): 
 
   const api = new ApiRegistry(scope);
   registerUserRoutes(api, ctx);
+  registerGroupRoutes(api, ctx);
+  registerTokenRoutes(api, ctx);
+  registerFlowRoutes(api, ctx);
+  registerCryptoRoutes(api, ctx);
   registerSourceRoutes(api, ctx);
 
   scope.get('/api/v3/schema/', async (req, reply) => {

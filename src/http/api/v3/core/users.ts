@@ -73,7 +73,7 @@ export function serializeUserView(v: UserView, parentNames: Map<string, string>)
 
 /** Serialises users with their groups (and group parents' names) in a constant number of queries. */
 export async function serializeUsers(ctx: ServiceContext, users: User[]): Promise<Record<string, unknown>[]> {
-  const views = await loadUserViews(ctx.store.repos, users);
+  const views = await loadUserViews(ctx.store.repos, ctx.installId, users);
   const parentIds = [...new Set(views.flatMap((v) => v.groups.map((g) => g.parentUuid)).filter((p): p is string => !!p))];
   const parents = new Map((await ctx.store.repos.groups.byUuids(parentIds)).map((g) => [g.uuid, g.name]));
   return views.map((v) => serializeUserView(v, parents));

@@ -1,0 +1,98 @@
+/** /api/v3/core/groups/ — authentik 2024.8 Group serializer (single parent, users_obj, roles). */
+import type { Group } from '../../../../domain/entities.js';
+import type { ServiceContext } from '../../../../services/context.js';
+import { changeMembership, createGroup, deleteGroup, getGroup, listGroups, loadGroupViews, updateGroup, type GroupInput } from '../../../../services/core/groups.js';
+import { userUid } from '../../../../services/core/users.js';
+import { requireSuperuser } from '../../../auth.js';
+import { registerCrud } from '../../crud.js';
+import { validateBody, type Serializer } from '../../fields.js';
+import type { ListSpec } from '../../listing.js';
+import type { ApiRegistry } from '../../registry.js';
+
+export const groupSerializer: Serializer = {
+  pk: { type: 'uuid', readOnly: true },
+  num_pk: { type: 'integer', readOnly: true },
+  name: { type: 'string', required: true },
+  is_superuser: { type: 'boolean' },
+  parent: { type: 'uuid', nullable: true },
+  parent_name: { type: 'string', readOnly: true, nullable: true },
+  users: { type: 'list', items: { type: 'integer' } },
+  users_obj: { type: 'json', readOnly: true, nullable: true },
+  attributes: { type: 'dict' },
+  roles: { type: 'list', items: { type: 'uuid' } },
+  roles_obj: { type: 'json', readOnly: true },
+};
+
+const listSpec: ListSpec = {
+  filters: {
+    name: { type: 'string' },
+    is_superuser: { type: 'boolean' },
+    members_by_pk: { type: 'integer', multi: true },
+    members_by_username: { type: 'string', multi: true },
+  },
+  ordering: { name: 'name', is_superuser: 'is_superuser', num_pk: 'num_pk', pk: 'pk' },
+  defaultOrdering: ['name'],
+  search: true,
+};
+
+async function serializeGroups(ctx: ServiceContext, groups: Group[]): Promise<Record<string, unknown>[]> {
+  const repos = ctx.store.repos;
+  const views = await loadGroupViews(repos, groups);
+  const install = ctx.installId;
+  return views.map(({ group, parentName, members }) => ({
+    pk: group.uuid,
+    num_pk: group.numPk,
+    name: group.name,
+    is_superuser: group.isSuperuser,
+    parent: group.parentUuid,
+    parent_name: parentName,
+    users: members.map((u) => u.id),
+    users_obj: members.map((u) => ({
+      pk: u.id,
+      username: u.username,
+      name: u.name,
+      is_active: u.isActive,
+      last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
+      email: u.email,
+      attributes: u.attributes,
+      uid: userUid(install, u.id),
+    })),
+    attributes: group.attributes,
+    roles: [],
+    roles_obj: [],
+  }));
+}
+
+export function registerGroupRoutes(api: ApiRegistry, ctx: ServiceContext): void {
+  const admin = async (req: Parameters<typeof requireSuperuser>[1]) => void (await requireSuperuser(ctx, req));
+  registerCrud<Group>(api, {
+    basePath: '/core/groups/',
+    lookup: 'group_uuid',
+    operationPrefix: 'core_groups',
+    tag: 'core',
+    serializer: groupSerializer,
+    listSpec,
+    handlers: {
+      authorize: admin,
+      list: (_req, q) => listGroups(ctx, q),
+      get: (_req, id) => getGroup(ctx.store.repos, id),
+      create: (_req, data) => createGroup(ctx, data as GroupInput),
+      update: (_req, id, data) => updateGroup(ctx, id, data as GroupInput),
+      destroy: (_req, id) => deleteGroup(ctx, id),
+      serialize: (_req, groups) => serializeGroups(ctx, groups),
+    },
+  });
+  for (const [action, add] of [
+    ['add_user', true],
+    ['remove_user', false],
+  ] as const) {
+    api.route(
+      { method: 'POST', path: `/core/groups/:group_uuid/${action}/`, operationId: `core_groups_${action}_create`, tag: 'core', status: 204, requestBody: { type: 'object', required: ['pk'], properties: { pk: { type: 'integer' } } } },
+      async (req) => {
+        await admin(req);
+        const { pk } = validateBody({ pk: { type: 'integer', required: true } }, req.body, 'create') as { pk: number };
+        await changeMembership(ctx, (req.params as { group_uuid: string }).group_uuid, pk, add);
+      },
+    );
+  }
+}

@@ -1,0 +1,89 @@
+/** /api/v3/propertymappings/source/{oauth,saml,scim}/ — source property mappings (admin-only). */
+import type { PropertyMapping, PropertyMappingKind } from '../../../../domain/entities.js';
+import type { ServiceContext } from '../../../../services/context.js';
+import { MAPPING_KINDS } from '../../../../services/sources/kinds.js';
+import {
+  createSourceMapping,
+  deleteSourceMapping,
+  getSourceMapping,
+  listSourceMappings,
+  sourceMappingUsedBy,
+  updateSourceMapping,
+  type PropertyMappingData,
+} from '../../../../services/sources/property-mappings.js';
+import { requireSuperuser } from '../../../auth.js';
+import { registerCrud } from '../../crud.js';
+import type { Serializer } from '../../fields.js';
+import type { ListSpec } from '../../listing.js';
+import type { ApiRegistry } from '../../registry.js';
+
+const serializer: Serializer = {
+  pk: { type: 'uuid', readOnly: true },
+  managed: { type: 'string', readOnly: true, nullable: true },
+  name: { type: 'string', required: true },
+  expression: { type: 'string', required: true },
+  component: { type: 'string', readOnly: true },
+  verbose_name: { type: 'string', readOnly: true },
+  verbose_name_plural: { type: 'string', readOnly: true },
+  meta_model_name: { type: 'string', readOnly: true },
+};
+
+const listSpec: ListSpec = {
+  filters: {
+    managed: { type: 'string', multi: true },
+    // Only `true` can be expressed through ListQuery (an IS NULL filter); see the report.
+    managed__isnull: { type: 'boolean', field: 'managed' },
+    name: { type: 'string' },
+  },
+  ordering: { name: 'name', managed: 'managed' },
+  defaultOrdering: ['name'],
+  search: true,
+};
+
+export function serializeSourceMapping(m: PropertyMapping): Record<string, unknown> {
+  const d = MAPPING_KINDS[m.kind];
+  return {
+    pk: m.uuid,
+    managed: m.managed,
+    name: m.name,
+    expression: m.expression,
+    component: d.component,
+    verbose_name: d.verboseName,
+    verbose_name_plural: d.verboseNamePlural,
+    meta_model_name: `${d.app}.${d.modelName}`,
+  };
+}
+
+function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKind): void {
+  registerCrud<PropertyMapping>(api, {
+    basePath: `/propertymappings/source/${kind}/`,
+    lookup: 'pm_uuid',
+    operationPrefix: `propertymappings_source_${kind}`,
+    tag: 'propertymappings',
+    serializer,
+    listSpec,
+    handlers: {
+      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      list: (_req, q) => listSourceMappings(ctx, kind, managedIsNull(q)),
+      get: (_req, id) => getSourceMapping(ctx.store.repos, kind, id),
+      create: (_req, data) => createSourceMapping(ctx, kind, data as PropertyMappingData),
+      update: (_req, id, data) => updateSourceMapping(ctx, kind, id, data as PropertyMappingData),
+      destroy: (_req, id) => deleteSourceMapping(ctx, kind, id),
+      usedBy: (_req, id) => sourceMappingUsedBy(ctx, kind, id),
+      serialize: async (_req, items) => items.map(serializeSourceMapping),
+    },
+  });
+}
+
+/** `managed__isnull=true` → `managed IS NULL`; `false` cannot be expressed and is dropped. */
+function managedIsNull(q: Parameters<typeof listSourceMappings>[2]): Parameters<typeof listSourceMappings>[2] {
+  const filters = q.filters.flatMap((f) => {
+    if (f.field !== 'managed' || typeof f.value !== 'boolean') return [f];
+    return f.value ? [{ field: 'managed', value: null }] : [];
+  });
+  return { ...q, filters };
+}
+
+export function registerSourcePropertyMappingRoutes(api: ApiRegistry, ctx: ServiceContext): void {
+  for (const kind of ['oauth', 'saml', 'scim'] as const) register(api, ctx, kind);
+}

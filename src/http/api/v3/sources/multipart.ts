@@ -1,0 +1,45 @@
+/**
+ * `multipart/form-data` for the icon upload (the 2024.8 client's `set_icon` always sends a
+ * form). The API scope has no multipart parser, so one is added to it here: the raw body is
+ * kept and decoded with the platform's FormData parser inside the handler.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../../../errors/index.js';
+import type { ApiRegistry } from '../../registry.js';
+
+interface RawMultipart {
+  rawMultipart: Buffer;
+  contentType: string;
+}
+
+export function ensureMultipartParser(api: ApiRegistry): void {
+  // ApiRegistry does not expose its Fastify scope; see the report to the lead.
+  const app = (api as unknown as { app: FastifyInstance }).app;
+  if (app.hasContentTypeParser('multipart/form-data')) return;
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+    done(null, { rawMultipart: body as Buffer, contentType: String(req.headers['content-type']) } satisfies RawMultipart);
+  });
+}
+
+export interface IconForm {
+  file: Buffer | null;
+  clear: boolean;
+}
+
+/** Reads `file` and `clear` from a multipart or JSON body. */
+export async function readIconForm(req: FastifyRequest): Promise<IconForm> {
+  const body = req.body as Partial<RawMultipart> & Record<string, unknown>;
+  if (body && Buffer.isBuffer(body.rawMultipart)) {
+    let form: FormData;
+    try {
+      form = await new Response(new Uint8Array(body.rawMultipart), { headers: { 'content-type': body.contentType! } }).formData();
+    } catch {
+      throw ValidationError.nonField('Multipart form parse error.');
+    }
+    const file = form.get('file');
+    const clear = String(form.get('clear') ?? 'false').toLowerCase() === 'true';
+    return { file: file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : null, clear };
+  }
+  const clear = String(body?.clear ?? 'false').toLowerCase() === 'true';
+  return { file: null, clear };
+}

@@ -1,0 +1,7 @@
+import type { FastifyRequest } from 'fastify';
+import type { ServiceContext } from '../services/context.js';
+
+/** External base URL: TRIBUTARY_PUBLIC_URL when configured, else the request's own origin. */
+export function publicBaseUrl(ctx: ServiceContext, request: FastifyRequest): string {
+  return ctx.publicUrl ?? `${request.protocol}://${request.host}`;
+}

@@ -1,0 +1,27 @@
+import type { SamlAssertionResult } from './response-validator.js';
+
+export const GROUP_CLAIM = 'http://schemas.xmlsoap.org/claims/Group';
+
+export type SamlUserProperties = Record<string, string | string[]> & { username: string };
+
+/**
+ * Base user properties of a SAML login (SPEC §4.1): every attribute keyed by its Name; the
+ * `http://schemas.xmlsoap.org/claims/Group` claim becomes `groups` and stays a list; any other
+ * single-value list is flattened to its value; `username` is the full NameID text (set last, so
+ * an attribute called "username" cannot override the authenticated subject).
+ */
+export function samlPropertiesFromAssertion(result: Pick<SamlAssertionResult, 'attributes' | 'nameId'>): SamlUserProperties {
+  const properties: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(result.attributes)) {
+    if (name !== GROUP_CLAIM) properties[name] = values.length === 1 ? (values[0] as string) : [...values];
+  }
+  const groups = result.attributes[GROUP_CLAIM];
+  if (groups) properties.groups = [...groups];
+  properties.username = result.nameId;
+  return properties as SamlUserProperties;
+}
+
+/** Base group properties (SPEC §4.1): `{name: group_id}`. */
+export function samlGroupProperties(groupId: string): { name: string } {
+  return { name: groupId };
+}

@@ -1,0 +1,23 @@
+/** Pure SCIM 2.0 protocol core (RFC 7643/7644): no HTTP, no SQL. */
+export * from './constants.js';
+export * from './errors.js';
+export type { AttrPath, CompValue, CompareOp, Filter } from './filter-ast.js';
+export { parseFilter, MAX_FILTER_DEPTH, MAX_FILTER_LENGTH } from './filter-parser.js';
+export { matchesFilter, normalizeDateTime } from './filter-eval.js';
+export type { EvalOptions } from './filter-eval.js';
+export * from './filter-query.js';
+export * from './attribute-maps.js';
+export { parsePatchRequest, MAX_PATCH_OPERATIONS } from './patch-request.js';
+export type { PatchOpName, PatchOperation } from './patch-request.js';
+export { parsePatchPath } from './patch-path.js';
+export type { PatchTarget } from './patch-path.js';
+export { applyPatch, applyPatchOperations } from './patch.js';
+export type { PatchOptions } from './patch.js';
+export * from './group-members.js';
+export * from './resources.js';
+export * from './projection.js';
+export * from './messages.js';
+export * from './discovery.js';
+export * from './pagination.js';
+export { jsonEqual, isUuid } from './json.js';
+export type { JsonObject } from './json.js';

@@ -1,0 +1,115 @@
+/**
+ * Runs a flow plan to its end (SPEC §2.5): for enrolment, ask for a username when the source
+ * gave none or a taken one, then write the user; then persist the connection (post-source
+ * stage), synchronise groups, log the user in and say so. Everything from the user write to the
+ * login commits in ONE transaction, so a failure leaves no half-created user or connection.
+ */
+import { isGroupMatchingMode } from '../../domain/matching.js';
+import { AppError, ProtocolError, ValidationError } from '../../errors/index.js';
+import type { Repositories } from '../../storage/ports.js';
+import type { ServiceContext } from '../context.js';
+import { syncGroups } from './group-sync.js';
+import { FLOW_PLAN_KEY, USER_INTERFACE_PATH, type FlowOutcome, type FlowPlan, type FlowSession } from './plan.js';
+
+export type FlowStep = FlowOutcome | { kind: 'prompt'; field: 'username'; value: string; errors: string[] };
+
+const USERNAME_RE = /^[\p{L}\p{N}@.+_-]+$/u;
+
+export function currentPlan(ctx: ServiceContext, session: FlowSession, slug: string): FlowPlan | null {
+  const plan = session.get<FlowPlan>(FLOW_PLAN_KEY);
+  if (!plan || plan.flowSlug !== slug) return null;
+  if (plan.expiresAt < ctx.clock.now().getTime()) {
+    session.set(FLOW_PLAN_KEY, undefined);
+    return null;
+  }
+  return plan;
+}
+
+async function usernameProblem(repos: Repositories, username: unknown): Promise<string | null> {
+  if (typeof username !== 'string' || username.trim() === '') return 'This field is required.';
+  if (username.length > 150) return 'Ensure this field has no more than 150 characters.';
+  if (!USERNAME_RE.test(username)) return 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
+  if (await repos.users.byUsername(username)) return 'This username is already taken.';
+  return null;
+}
+
+/** Advances the plan; `submitted` carries the prompt form's values on POST. */
+export async function advanceFlow(ctx: ServiceContext, session: FlowSession, plan: FlowPlan, submitted?: { username?: unknown }): Promise<FlowStep> {
+  if (plan.designation === 'enrollment') {
+    const candidate = submitted?.username ?? plan.promptData.username;
+    const problem = await usernameProblem(ctx.store.repos, candidate);
+    if (problem) {
+      // First visit with a source-supplied username that is taken: explain, prefill it.
+      const value = typeof candidate === 'string' ? candidate : '';
+      return { kind: 'prompt', field: 'username', value, errors: submitted || value ? [problem] : [] };
+    }
+    plan = { ...plan, promptData: { ...plan.promptData, username: candidate } };
+  }
+  try {
+    const userId = await ctx.store.transaction((repos) => finish(ctx, repos, plan));
+    session.set(FLOW_PLAN_KEY, undefined);
+    session.login(userId);
+    session.flash('success', `Successfully authenticated with ${plan.sourceName}!`);
+    return { kind: 'redirect', location: plan.redirect || USER_INTERFACE_PATH };
+  } catch (e) {
+    if (e instanceof ValidationError && e.fields.username && plan.designation === 'enrollment') {
+      // Lost a race for the username between the check and the insert.
+      return { kind: 'prompt', field: 'username', value: String(plan.promptData.username), errors: ['This username is already taken.'] };
+    }
+    session.set(FLOW_PLAN_KEY, undefined);
+    if (e instanceof AppError && (e instanceof ProtocolError || e instanceof ValidationError)) {
+      return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
+    }
+    throw e;
+  }
+}
+
+function stringProp(props: Record<string, unknown>, key: string): string | undefined {
+  const v = props[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan): Promise<number> {
+  const now = ctx.clock.now();
+  let userId = plan.pendingUserId;
+  const props = plan.promptData;
+  const attributes = (props.attributes && typeof props.attributes === 'object' ? props.attributes : {}) as Record<string, unknown>;
+  if (plan.designation === 'enrollment') {
+    // User write stage: authentik's default creates external users from the prompt data.
+    const user = await repos.users.create({
+      username: String(props.username),
+      name: stringProp(props, 'name') ?? '',
+      email: stringProp(props, 'email') ?? '',
+      path: plan.userPath,
+      type: 'external',
+      attributes,
+      passwordHash: null,
+    });
+    userId = user.id;
+    await repos.events.record({ action: 'model_created', user: { pk: user.id, username: user.username }, context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: plan.sourceName } });
+  }
+  const user = userId === null ? null : await repos.users.byId(userId);
+  if (!user) throw new ProtocolError('oauth', 'The user for this login no longer exists.');
+  if (!user.isActive) throw new ProtocolError('oauth', 'This account is disabled.', { code: 'inactive' });
+
+  // Post-source stage: persist the connection; reuse the user's existing one for this source.
+  const c = plan.connection;
+  const tokens = {
+    accessToken: c.accessTokenSealed ? ctx.box.decrypt(c.accessTokenSealed) : null,
+    refreshToken: c.refreshTokenSealed ? ctx.box.decrypt(c.refreshTokenSealed) : null,
+    expires: c.expires ? new Date(c.expires) : null,
+  };
+  const existing = await repos.userConnections.byUserSource(user.id, c.sourceUuid);
+  if (existing) {
+    await repos.userConnections.update(existing.id, { identifier: c.identifier, ...tokens });
+  } else {
+    await repos.userConnections.create({ kind: c.kind, userId: user.id, sourceUuid: c.sourceUuid, identifier: c.identifier, ...tokens });
+    await repos.events.record({ action: 'source_linked', user: { pk: user.id, username: user.username }, context: { source: plan.sourceName } });
+  }
+
+  const mode = isGroupMatchingMode(plan.groupMatchingMode) ? plan.groupMatchingMode : 'identifier';
+  await syncGroups(repos, { userId: user.id, sourceUuid: plan.sourceUuid, kind: c.kind, mode, groups: plan.groups });
+  await repos.users.update(user.id, { lastLogin: now });
+  await repos.events.record({ action: 'login', user: { pk: user.id, username: user.username }, context: { source: plan.sourceName, auth_method: 'source' } });
+  return user.id;
+}

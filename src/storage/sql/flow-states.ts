@@ -1,0 +1,52 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../schema.js';
+import type { FlowStateRecord, FlowStateRepository, ReplayCacheRepository } from '../ports.js';
+import { toJson } from './json.js';
+
+export class SqlFlowStateRepository implements FlowStateRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async put(idDigest: string, r: FlowStateRecord): Promise<void> {
+    await this.db
+      .insertInto('flow_states')
+      .values({ id_digest: idDigest, kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires })
+      .execute();
+  }
+
+  async take(idDigest: string, now: Date): Promise<FlowStateRecord | null> {
+    // DELETE … RETURNING makes the state single-use even when two requests race for it.
+    const row = await this.db.deleteFrom('flow_states').where('id_digest', '=', idDigest).returningAll().executeTakeFirst();
+    if (!row || row.expires.getTime() <= now.getTime()) return null;
+    return { kind: row.kind, sessionDigest: row.session_digest, sourceUuid: row.source_uuid, data: row.data as Record<string, unknown>, expires: row.expires };
+  }
+
+  sweep(now: Date, batch: number): Promise<number> {
+    return sweepExpired(this.db, 'flow_states', 'id_digest', now, batch);
+  }
+}
+
+export class SqlReplayCacheRepository implements ReplayCacheRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async remember(key: string, expires: Date, now: Date): Promise<boolean> {
+    // An expired entry may be reused; a live one means a replay.
+    const r = await sql<{ key: string }>`
+      INSERT INTO replay_cache (key, expires) VALUES (${key}, ${expires})
+      ON CONFLICT (key) DO UPDATE SET expires = EXCLUDED.expires WHERE replay_cache.expires <= ${now}
+      RETURNING key`.execute(this.db);
+    return r.rows.length === 1;
+  }
+
+  sweep(now: Date, batch: number): Promise<number> {
+    return sweepExpired(this.db, 'replay_cache', 'key', now, batch);
+  }
+}
+
+/** Batched delete that lets concurrent sweepers on other instances skip locked rows. */
+export async function sweepExpired(db: Kysely<Database>, table: 'flow_states' | 'replay_cache' | 'sessions', key: string, now: Date, batch: number): Promise<number> {
+  const r = await sql`
+    DELETE FROM ${sql.table(table)} WHERE ${sql.ref(key)} IN (
+      SELECT ${sql.ref(key)} FROM ${sql.table(table)} WHERE expires <= ${now} LIMIT ${batch} FOR UPDATE SKIP LOCKED
+    )`.execute(db);
+  return Number(r.numAffectedRows ?? 0);
+}
