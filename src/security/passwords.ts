@@ -20,11 +20,18 @@ export async function verifyPassword(password: string, stored: string | null): P
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltB64, hashB64] = parts;
   const expected = Buffer.from(hashB64, 'base64');
-  const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: 64 * 1024 * 1024,
-  });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  // A shortened stored hash must not turn into a shorter (weaker) comparison.
+  if (expected.length !== LEN || ![n, r, p].every((v) => /^\d+$/.test(v))) return false;
+  try {
+    const actual = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: 64 * 1024 * 1024,
+    });
+    return actual.length === expected.length && timingSafeEqual(actual, expected);
+  } catch {
+    // Parameters scrypt refuses (N not a power of two, over the memory cap): not a match.
+    return false;
+  }
 }

@@ -49,7 +49,7 @@ export async function createTestSchema(): Promise<TestSchema> {
     pglite,
     databaseUrl: null,
     drop: async () => {
-      await pglite.exec(`SET search_path TO public; DROP SCHEMA ${schema} CASCADE`);
+      await pglite.exec(`DROP SCHEMA ${schema} CASCADE`);
     },
   };
 }

@@ -91,7 +91,7 @@ export function parseListQuery(spec: ListSpec, q: Query): ParsedList {
 
   let page: number | 'last' = 1;
   const rawPage = first(q.page);
-  if (rawPage !== undefined) {
+  if (rawPage !== undefined && rawPage !== '') {
     if (rawPage === 'last') page = 'last';
     else if (/^\d+$/.test(rawPage) && Number(rawPage) >= 1) page = Number(rawPage);
     else throw new NotFoundError('Invalid page.');

@@ -22,13 +22,32 @@ export interface OperationDoc {
 
 export type Handler = (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
 
+const METHODS: HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
 export class ApiRegistry {
   readonly operations: OperationDoc[] = [];
+  readonly #methods = new Map<string, Set<HttpMethod>>();
 
   constructor(private readonly app: FastifyInstance, private readonly prefix = '/api/v3') {}
 
+  /** Answers every other method on a known path with DRF's 405; call after the last route. */
+  finalize(): void {
+    for (const [path, served] of this.#methods) {
+      const missing = METHODS.filter((m) => !served.has(m));
+      if (missing.length === 0) continue;
+      this.app.route({
+        method: missing,
+        url: this.prefix + path,
+        handler: async (request, reply) => reply.status(405).header('allow', [...served].join(', ')).send({ detail: `Method "${request.method}" not allowed.` }),
+      });
+    }
+  }
+
   route(doc: OperationDoc, handler: Handler): void {
     this.operations.push(doc);
+    const served = this.#methods.get(doc.path) ?? new Set<HttpMethod>();
+    served.add(doc.method);
+    this.#methods.set(doc.path, served);
     this.app.route({
       method: doc.method,
       url: this.prefix + doc.path,

@@ -52,6 +52,7 @@ async function validate(repos: Repositories, input: GroupInput, selfUuid?: strin
   }
   if (input.parent) {
     if (!(await repos.groups.byUuid(input.parent))) throw ValidationError.field('parent', `Invalid pk "${input.parent}" - object does not exist.`);
+    if (selfUuid === input.parent) throw ValidationError.field('parent', 'Cannot set group as parent of itself.');
     if (selfUuid && (await repos.groups.wouldCycle(selfUuid, input.parent))) {
       throw ValidationError.field('parent', 'A group cannot be its own ancestor.');
     }
@@ -102,7 +103,8 @@ export async function deleteGroup(ctx: ServiceContext, uuid: string): Promise<vo
 export async function changeMembership(ctx: ServiceContext, uuid: string, userId: number, add: boolean): Promise<void> {
   await ctx.store.transaction(async (repos) => {
     const group = await getGroup(repos, uuid);
-    if (!(await repos.users.byId(userId))) throw ValidationError.field('pk', `Invalid pk "${userId}" - object does not exist.`);
+    // authentik looks the user up with get_object_or_404.
+    if (!(await repos.users.byId(userId))) throw new NotFoundError('Not found.');
     if (add) await repos.groups.addMembers(group.uuid, [userId]);
     else await repos.groups.removeMembers(group.uuid, [userId]);
   });

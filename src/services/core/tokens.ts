@@ -44,22 +44,31 @@ async function resolveOwner(repos: Repositories, principal: Principal, requested
   return requested;
 }
 
-function checkIntent(principal: Principal, intent: TokenIntent | undefined): void {
-  if (!principal.isSuperuser && intent !== undefined && intent !== 'api' && intent !== 'app_password') {
-    throw ValidationError.field('intent', `Invalid intent for a token you own: "${intent}".`);
+/** authentik's TokenSerializer: the API mints only `api` and `app_password` tokens, for anyone. */
+function checkIntent(intent: TokenIntent | undefined): void {
+  if (intent !== undefined && intent !== 'api' && intent !== 'app_password') {
+    throw ValidationError.field('intent', `Invalid intent ${intent}`);
   }
 }
 
+/** Non-superusers get the expiry policy of their account attribute, not what they ask for. */
+function expiringFor(principal: Principal, requested: boolean | undefined): boolean {
+  if (principal.isSuperuser) return requested ?? true;
+  return principal.user.attributes[TOKEN_EXPIRING_ATTRIBUTE] !== false;
+}
+
+export const TOKEN_EXPIRING_ATTRIBUTE = 'goauthentik.io/user/token-expires';
+
 export function createToken(ctx: ServiceContext, principal: Principal, input: TokenInput): Promise<Token> {
-  checkIntent(principal, input.intent);
+  checkIntent(input.intent);
   return ctx.store.transaction(async (repos) => {
     const userId = (await resolveOwner(repos, principal, input.user)) ?? principal.user.id;
     if (await repos.tokens.byIdentifier(input.identifier!)) throw ValidationError.field('identifier', 'token with this identifier already exists.');
-    const expiring = input.expiring ?? true;
+    const expiring = expiringFor(principal, input.expiring);
     return repos.tokens.create({
       identifier: input.identifier!,
       key: randomAlphanumeric(TOKEN_KEY_LENGTH),
-      intent: input.intent ?? 'verification',
+      intent: input.intent ?? 'api',
       userId,
       description: input.description ?? '',
       expiring,
@@ -69,7 +78,7 @@ export function createToken(ctx: ServiceContext, principal: Principal, input: To
 }
 
 export function updateToken(ctx: ServiceContext, principal: Principal, identifier: string, input: TokenInput): Promise<Token> {
-  checkIntent(principal, input.intent);
+  checkIntent(input.intent);
   return ctx.store.transaction(async (repos) => {
     const token = await getToken(repos, principal, identifier);
     if (token.managed) throw new PermissionDeniedError('Managed tokens cannot be changed.', 'protected');
@@ -82,7 +91,7 @@ export function updateToken(ctx: ServiceContext, principal: Principal, identifie
       intent: input.intent,
       userId,
       description: input.description,
-      expiring: input.expiring,
+      expiring: input.expiring === undefined ? undefined : expiringFor(principal, input.expiring),
       expires: input.expires,
     });
   });

@@ -54,9 +54,8 @@ export async function getUser(repos: Repositories, id: string | number): Promise
 
 function validatePath(path: string | undefined): void {
   if (path === undefined) return;
-  if (path.startsWith('/') || path.endsWith('/') || path.includes('//')) {
-    throw ValidationError.field('path', 'No leading or trailing slashes allowed.');
-  }
+  if (path.startsWith('/') || path.endsWith('/')) throw ValidationError.field('path', 'No leading or trailing slashes allowed.');
+  if (path.includes('//')) throw ValidationError.field('path', 'No empty segments in user path allowed.');
 }
 
 async function checkGroups(repos: Repositories, uuids: string[] | undefined): Promise<void> {

@@ -7,6 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   Kysely,
+  sql,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -44,22 +45,46 @@ class PgliteConnection implements DatabaseConnection {
   }
 }
 
+/**
+ * The one session of a PGlite instance, shared by every Kysely instance built on it (tests run
+ * several apps on one PGlite): one lock and one notion of the current search_path per instance.
+ */
+interface SharedSession {
+  mutex: Mutex;
+  schema: string | null;
+}
+const sessions = new WeakMap<PGlite, SharedSession>();
+
+function sessionOf(pg: PGlite): SharedSession {
+  let s = sessions.get(pg);
+  if (!s) {
+    s = { mutex: new Mutex(), schema: null };
+    sessions.set(pg, s);
+  }
+  return s;
+}
+
 class PgliteDriver implements Driver {
-  readonly #mutex = new Mutex();
   readonly #connection: PgliteConnection;
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
-  #currentSchema: string | null = null;
+  readonly #session: SharedSession;
 
   constructor(private readonly pg: PGlite, private readonly schema: string | undefined) {
     this.#connection = new PgliteConnection(pg);
+    this.#session = sessionOf(pg);
   }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    const release = await this.#mutex.lock();
-    // Several Kysely instances may share one PGlite (tests): each pins its own search_path.
-    if (this.schema && this.#currentSchema !== this.schema) {
-      await this.pg.exec(`SET search_path TO "${this.schema}"`);
-      this.#currentSchema = this.schema;
+    const release = await this.#session.mutex.lock();
+    const wanted = this.schema ?? 'public';
+    if (this.#session.schema !== wanted) {
+      try {
+        await this.pg.exec(`SET search_path TO "${wanted}"`);
+      } catch (e) {
+        release();
+        throw e;
+      }
+      this.#session.schema = wanted;
     }
     this.#releases.set(this.#connection, release);
     return this.#connection;
@@ -110,8 +135,9 @@ export async function createPgliteDatabase(options: PgliteOptions): Promise<{ db
       await db.destroy();
       if (owned) await pg.close();
     },
+    // Through the driver's lock: never interleaved with another instance's transaction.
     ping: async () => {
-      await pg.query('SELECT 1');
+      await sql`SELECT 1`.execute(db);
     },
   };
 }

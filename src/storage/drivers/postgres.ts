@@ -23,7 +23,11 @@ export function createPostgresDatabase(options: PostgresOptions): { db: Kysely<D
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      // Kysely only ends pools it initialised; ours may have served pings alone.
+      if (!pool.ending) await pool.end();
+    },
     ping: async () => {
       const client = await pool.connect();
       try {

@@ -36,6 +36,7 @@ export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): 
   registerFlowRoutes(api, ctx);
   registerCryptoRoutes(api, ctx);
   registerSourceRoutes(api, ctx);
+  api.finalize();
 
   scope.get('/api/v3/schema/', async (req, reply) => {
     const doc = api.openapi();

@@ -71,6 +71,25 @@ export function serializeUserView(v: UserView, parentNames: Map<string, string>)
   };
 }
 
+/** authentik's UserSelf: the caller's own account as the user interface sees it. */
+export function serializeUserSelf(v: UserView): Record<string, unknown> {
+  const u = v.user;
+  return {
+    pk: u.id,
+    username: u.username,
+    name: u.name,
+    is_active: u.isActive,
+    is_superuser: v.isSuperuser,
+    groups: v.groups.map((g) => ({ name: g.name, pk: g.uuid })),
+    email: u.email,
+    avatar: avatarFor(u),
+    uid: v.uid,
+    settings: {},
+    system_permissions: [],
+    type: u.type,
+  };
+}
+
 /** Serialises users with their groups (and group parents' names) in a constant number of queries. */
 export async function serializeUsers(ctx: ServiceContext, users: User[]): Promise<Record<string, unknown>[]> {
   const views = await loadUserViews(ctx.store.repos, ctx.installId, users);
@@ -84,8 +103,8 @@ export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void 
     { method: 'GET', path: '/core/users/me/', operationId: 'core_users_me_retrieve', tag: 'core', response: { type: 'object', properties: { user: serializerSchemas(userSerializer).response } } },
     async (req) => {
       const p = await requirePrincipal(ctx, req);
-      const [user] = await serializeUsers(ctx, [p.user]);
-      return { user };
+      const [view] = await loadUserViews(ctx.store.repos, ctx.installId, [p.user]);
+      return { user: serializeUserSelf(view) };
     },
   );
   registerCrud<User>(api, {

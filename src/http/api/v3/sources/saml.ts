@@ -36,13 +36,16 @@ export const SIGNATURE_ALGORITHMS = [
   'http://www.w3.org/2000/09/xmldsig#dsa-sha1',
 ] as const;
 
+/** The IdP endpoints are browser redirect targets: only http(s) (SPEC §4.1). */
+const httpOnly = (v: string) => (v === '' || /^https?:\/\/[^/]/i.test(v) ? null : 'Enter a valid URL.');
+
 export const samlSourceSerializer: Serializer = {
   ...matchingSourceSerializer,
   pre_authentication_flow: { type: 'uuid', required: true, description: 'Flow used before authentication.' },
   issuer: { type: 'string', allowBlank: true, nullable: true, description: 'Also known as Entity ID. Defaults the Metadata URL.' },
   issuer_override: { type: 'string', allowBlank: true, nullable: true, writeOnly: true, description: 'Alias of `issuer` (later authentik versions).' },
-  sso_url: { type: 'url', required: true, maxLength: 200 },
-  slo_url: { type: 'url', nullable: true, allowBlank: true, maxLength: 200 },
+  sso_url: { type: 'url', required: true, maxLength: 200, check: httpOnly },
+  slo_url: { type: 'url', nullable: true, allowBlank: true, maxLength: 200, check: httpOnly },
   allow_idp_initiated: { type: 'boolean' },
   name_id_policy: { type: 'choice', choices: NAME_ID_POLICIES },
   binding_type: { type: 'choice', choices: BINDING_TYPES },
