@@ -62,6 +62,8 @@ async function ensureAdmin(repos: Repositories, options: BootstrapOptions): Prom
 /** Returns the install id. */
 export async function bootstrap(ctx: Pick<ServiceContext, 'store'>, options: BootstrapOptions): Promise<string> {
   return ctx.store.transaction(async (repos) => {
+    // Instances booting together take turns; each then sees what the previous one created.
+    await repos.settings.lock('tributary:bootstrap');
     const installId = await repos.settings.putIfAbsent('install_id', randomUUID());
     await ensureFlows(repos);
     await repos.sources.ensureBuiltIn();

@@ -195,6 +195,8 @@ export interface EventRepository {
 }
 
 export interface SettingsRepository {
+  /** Serialises transactions that take the same named lock until they commit (advisory xact lock). */
+  lock(name: string): Promise<void>;
   get<T>(key: string): Promise<T | null>;
   /** Inserts only when absent; returns the value that is stored afterwards. */
   putIfAbsent<T>(key: string, value: T): Promise<T>;

@@ -13,45 +13,10 @@ export interface TestKeyPair {
 
 type X509Module = typeof import('@peculiar/x509');
 
-/**
- * @peculiar/x509 resolves its DI container through tsyringe, which demands a Reflect metadata
- * polyfill at import time. `reflect-metadata` is not a dependency of this project, and the
- * container only stores/looks up metadata here, so a minimal Map-backed shim is enough.
- * (If the project adds reflect-metadata, this becomes a no-op.)
- */
-function installReflectMetadataShim(): void {
-  const r = Reflect as unknown as Record<string, unknown>;
-  if (typeof r.getMetadata === 'function') return;
-  const store = new WeakMap<object, Map<unknown, Map<unknown, unknown>>>();
-  const table = (target: object, prop: unknown, create: boolean) => {
-    let byProp = store.get(target);
-    if (!byProp && create) store.set(target, (byProp = new Map()));
-    let byKey = byProp?.get(prop);
-    if (!byKey && create && byProp) byProp.set(prop, (byKey = new Map()));
-    return byKey;
-  };
-  const getOwn = (key: unknown, target: object, prop?: unknown) => table(target, prop, false)?.get(key);
-  r.defineMetadata = (key: unknown, value: unknown, target: object, prop?: unknown) => {
-    table(target, prop, true)?.set(key, value);
-  };
-  r.getOwnMetadata = getOwn;
-  r.hasOwnMetadata = (key: unknown, target: object, prop?: unknown) => table(target, prop, false)?.has(key) ?? false;
-  r.getMetadata = (key: unknown, target: object, prop?: unknown) => {
-    for (let t: object | null = target; t; t = Object.getPrototypeOf(t) as object | null) {
-      const v = getOwn(key, t, prop);
-      if (v !== undefined) return v;
-    }
-    return undefined;
-  };
-  r.hasMetadata = (key: unknown, target: object, prop?: unknown) => r.getMetadata !== undefined && (r.getMetadata as (k: unknown, t: object, p?: unknown) => unknown)(key, target, prop) !== undefined;
-  r.metadata = (key: unknown, value: unknown) => (target: object, prop?: unknown) => {
-    (r.defineMetadata as (k: unknown, v: unknown, t: object, p?: unknown) => void)(key, value, target, prop);
-  };
-}
-
 let x509Promise: Promise<X509Module> | undefined;
 async function loadX509(): Promise<X509Module> {
-  installReflectMetadataShim();
+  // tsyringe (under @peculiar/x509) needs the Reflect metadata polyfill first.
+  await import('reflect-metadata');
   x509Promise ??= import('@peculiar/x509').then((m) => {
     m.cryptoProvider.set(webcrypto as unknown as Crypto);
     return m;

@@ -24,7 +24,7 @@ function fastifyError(e: FastifyError): ErrorResponse | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return detail(413, 'Request body is too large.', 'payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return detail(415, 'Unsupported media type in request.', 'unsupported_media_type');
+      return detail(415, e.message.startsWith('Unsupported media type "') ? e.message : 'Unsupported media type in request.', 'unsupported_media_type');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return detail(400, 'Request body size did not match Content-Length.', 'parse_error');
   }

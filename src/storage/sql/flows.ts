@@ -21,7 +21,10 @@ const FIELDS: FieldMap = {
   tiebreak: 'flows.flow_uuid',
 };
 
-const CONSTRAINTS = { flows_slug_key: { field: 'slug', message: 'flow with this slug already exists.' } };
+const CONSTRAINTS = {
+  flows_slug_key: { field: 'slug', message: 'flow with this slug already exists.' },
+  flows_managed_key: { field: 'managed', message: 'flow with this managed already exists.' },
+};
 
 function toFlow(row: Selectable<FlowsTable>): Flow {
   return {

@@ -19,7 +19,10 @@ const FIELDS: FieldMap = {
   tiebreak: 'keypairs.kp_uuid',
 };
 
-const CONSTRAINTS = { keypairs_name_key: { field: 'name', message: 'certificate-key pair with this name already exists.' } };
+const CONSTRAINTS = {
+  keypairs_name_key: { field: 'name', message: 'certificate-key pair with this name already exists.' },
+  keypairs_managed_key: { field: 'managed', message: 'certificate-key pair with this managed already exists.' },
+};
 
 function toKeypair(row: Selectable<KeypairsTable>): Keypair {
   return {

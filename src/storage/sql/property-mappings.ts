@@ -18,7 +18,10 @@ const FIELDS: FieldMap = {
   tiebreak: 'property_mappings.pm_uuid',
 };
 
-const CONSTRAINTS = { property_mappings_name_key: { field: 'name', message: 'property mapping with this name already exists.' } };
+const CONSTRAINTS = {
+  property_mappings_name_key: { field: 'name', message: 'property mapping with this name already exists.' },
+  property_mappings_managed_key: { field: 'managed', message: 'property mapping with this managed already exists.' },
+};
 
 function toMapping(row: Selectable<PropertyMappingsTable>): PropertyMapping {
   return { uuid: row.pm_uuid, kind: row.kind as PropertyMappingKind, name: row.name, expression: row.expression, managed: row.managed };

@@ -1,9 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SettingsRepository } from '../ports.js';
 
 export class SqlSettingsRepository implements SettingsRepository {
   constructor(private readonly db: Kysely<Database>) {}
+
+  async lock(name: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
+  }
 
   async get<T>(key: string): Promise<T | null> {
     const row = await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();

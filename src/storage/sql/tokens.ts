@@ -27,6 +27,7 @@ const FIELDS: FieldMap = {
 const CONSTRAINTS = {
   tokens_identifier_key: { field: 'identifier', message: 'token with this identifier already exists.' },
   tokens_key_digest_key: { field: 'key', message: 'token with this key already exists.' },
+  tokens_managed_key: { field: 'managed', message: 'token with this managed already exists.' },
   tokens_user_id_fkey: { field: 'user', message: 'Invalid pk - object does not exist.' },
 };
 

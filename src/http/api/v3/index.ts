@@ -27,6 +27,15 @@ export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): 
       done(err, undefined);
     }
   });
+  // Anything but JSON (and the form encodings registered app-wide) is DRF's 415.
+  scope.removeContentTypeParser('text/plain');
+  scope.addContentTypeParser('*', (req, _payload, done) => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+    const err = new Error(`Unsupported media type "${type}" in request.`) as Error & { statusCode: number; code: string };
+    err.statusCode = 415;
+    err.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+    done(err, undefined);
+  });
   scope.setNotFoundHandler((_req, reply) => reply.status(404).send({ detail: 'Not found.' }));
 
   const api = new ApiRegistry(scope);

@@ -72,27 +72,34 @@ export class SqlKindSourceRepository<S extends Source, I> implements KindSourceR
     return { ...SOURCE_CONSTRAINTS, ...this.cfg.constraints };
   }
 
+  /**
+   * A source spans several tables; outside a unit of work, run the writes in a transaction of
+   * their own so a failure (e.g. a foreign key) never leaves a half-written source behind.
+   */
+  private atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return withConstraints(this.constraints(), () => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn)));
+  }
+
   create(base: SourceBaseInput, settings: I): Promise<S> {
-    return withConstraints(this.constraints(), async () => {
-      const uuid = await insertBase(this.db, this.cfg.kind, base);
-      await (this.db as Kysely<any>)
+    return this.atomic(async (db) => {
+      const uuid = await insertBase(db, this.cfg.kind, base);
+      await (db as Kysely<any>)
         .insertInto(this.cfg.table)
         .values({ ...this.cfg.values(settings), source_uuid: uuid })
         .execute();
-      await this.cfg.afterWrite?.(this.db, uuid, settings);
-      return (await this.byUuid(uuid))!;
-    });
+      await this.cfg.afterWrite?.(db, uuid, settings);
+      return uuid;
+    }).then(async (uuid) => (await this.byUuid(uuid))!);
   }
 
   update(uuid: string, base: SourceBaseInput, settings: I): Promise<S> {
-    return withConstraints(this.constraints(), async () => {
-      if (!(await updateBase(this.db, uuid, base))) throw NotFoundError.forModel(this.cfg.model);
+    return this.atomic(async (db) => {
+      if (!(await updateBase(db, uuid, base))) throw NotFoundError.forModel(this.cfg.model);
       const values = this.cfg.values(settings);
       if (Object.keys(values).length > 0) {
-        await (this.db as Kysely<any>).updateTable(this.cfg.table).set(values).where('source_uuid', '=', uuid).execute();
+        await (db as Kysely<any>).updateTable(this.cfg.table).set(values).where('source_uuid', '=', uuid).execute();
       }
-      await this.cfg.afterWrite?.(this.db, uuid, settings);
-      return (await this.byUuid(uuid))!;
-    });
+      await this.cfg.afterWrite?.(db, uuid, settings);
+    }).then(async () => (await this.byUuid(uuid))!);
   }
 }

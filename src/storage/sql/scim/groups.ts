@@ -1,0 +1,150 @@
+/** SCIM groups of one source: link row (scim_source_groups) joined with the group it created. */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { ConflictError } from '../../../errors/index.js';
+import type { Database, GroupsTable, ScimSourceGroupsTable } from '../../schema.js';
+import type { NewScimGroup, ScimGroupRecord, ScimGroupUpdate, ScimListQuery, ScimPage } from '../../scim-ports.js';
+import { isUniqueViolation } from '../errors.js';
+import { toJson } from '../json.js';
+import { memberExists } from './members.js';
+import { compilePredicate, jsonElementExists, jsonPointer, type Leaf, type Scope } from './predicate-sql.js';
+
+type Row = Selectable<GroupsTable> & Pick<Selectable<ScimSourceGroupsTable>, 'external_id' | 'last_update'> & { link_id: string; payload: unknown };
+
+function base(db: Kysely<Database>, sourceUuid: string) {
+  return db
+    .selectFrom('scim_source_groups as l')
+    .innerJoin('groups as g', 'g.group_uuid', 'l.group_uuid')
+    .selectAll('g')
+    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
+    .where('l.source_uuid', '=', sourceUuid);
+}
+
+/** Re-read after a write; the link id is the primary key, the source is implied. */
+async function byLink(db: Kysely<Database>, linkId: string) {
+  const row = await db
+    .selectFrom('scim_source_groups as l')
+    .innerJoin('groups as g', 'g.group_uuid', 'l.group_uuid')
+    .selectAll('g')
+    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
+    .where('l.id', '=', linkId)
+    .executeTakeFirstOrThrow();
+  return toRecord(row as Row);
+}
+
+function toRecord(r: Row): ScimGroupRecord {
+  return {
+    linkId: r.link_id,
+    uuid: r.group_uuid,
+    externalId: r.external_id,
+    name: r.name,
+    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    created: r.created,
+    lastModified: r.last_update,
+    payload: (r.payload ?? {}) as Record<string, unknown>,
+  };
+}
+
+const COLUMNS: Record<string, Leaf> = {
+  uuid: { kind: 'uuid', expr: sql`g.group_uuid` },
+  external_id: { kind: 'text', expr: sql`l.external_id` },
+  name: { kind: 'text', expr: sql`g.name` },
+  created: { kind: 'time', expr: sql`g.created` },
+  last_modified: { kind: 'time', expr: sql`l.last_update` },
+};
+
+function groupScope(sourceUuid: string): Scope {
+  return {
+    leaf(field) {
+      if (field.startsWith('/')) return { kind: 'json', expr: jsonPointer(sql`l.attributes`, field) };
+      const leaf = COLUMNS[field];
+      if (!leaf) throw new Error(`SCIM group filter field "${field}" has no column`);
+      return leaf;
+    },
+    elem(field, where) {
+      if (field === 'members') return memberExists(sourceUuid, sql`g.group_uuid`, where);
+      if (field.startsWith('/')) return jsonElementExists(jsonPointer(sql`l.attributes`, field), where);
+      throw new Error(`SCIM group filter field "${field}" is not multi-valued`);
+    },
+  };
+}
+
+export async function findGroup(db: Kysely<Database>, sourceUuid: string, uuid: string, lock: boolean): Promise<ScimGroupRecord | null> {
+  let q = base(db, sourceUuid).where('g.group_uuid', '=', uuid);
+  if (lock) q = q.forUpdate('l');
+  const row = await q.executeTakeFirst();
+  return row ? toRecord(row as Row) : null;
+}
+
+export async function listGroups(db: Kysely<Database>, sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimGroupRecord>> {
+  const where = compilePredicate(query.predicate, groupScope(sourceUuid));
+  const counted = await db
+    .selectFrom('scim_source_groups as l')
+    .innerJoin('groups as g', 'g.group_uuid', 'l.group_uuid')
+    .select(sql<number>`count(*)::int`.as('total'))
+    .where('l.source_uuid', '=', sourceUuid)
+    .where(sql<boolean>`${where}`)
+    .executeTakeFirstOrThrow();
+  if (counted.total === 0 || query.limit === 0 || query.offset >= counted.total) return { items: [], total: counted.total };
+  const rows = await base(db, sourceUuid).where(sql<boolean>`${where}`).orderBy('g.num_pk').offset(query.offset).limit(query.limit).execute();
+  return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
+}
+
+export async function createGroup(db: Kysely<Database>, sourceUuid: string, input: NewScimGroup): Promise<ScimGroupRecord> {
+  const group = await db
+    .insertInto('groups')
+    .values({ name: input.name, attributes: toJson(input.attributes) })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('group_uuid')
+    .executeTakeFirst();
+  if (!group) throw new ConflictError(`A group with displayName "${input.name}" already exists.`, 'displayName');
+  const linkId = randomUUID();
+  const link = await db
+    .insertInto('scim_source_groups')
+    .values({ id: linkId, external_id: input.externalId ?? linkId, group_uuid: group.group_uuid, source_uuid: sourceUuid, attributes: toJson(input.payload) })
+    .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!link) throw new ConflictError(`A group with externalId "${input.externalId}" already exists.`, 'externalId');
+  return byLink(db, linkId);
+}
+
+export async function updateGroup(db: Kysely<Database>, group: ScimGroupRecord, update: ScimGroupUpdate): Promise<ScimGroupRecord> {
+  if (update.name !== undefined || update.attributes !== undefined) {
+    const values: Record<string, unknown> = { last_updated: sql`now()` };
+    if (update.name !== undefined) values.name = update.name;
+    if (update.attributes !== undefined) values.attributes = toJson(update.attributes);
+    try {
+      await db.updateTable('groups').set(values).where('group_uuid', '=', group.uuid).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new ConflictError(`A group with displayName "${update.name}" already exists.`, 'displayName');
+      throw e;
+    }
+  }
+  const link: Record<string, unknown> = { last_update: sql`now()` };
+  if (update.payload !== undefined) link.attributes = toJson(update.payload);
+  if (update.externalId !== undefined) link.external_id = update.externalId;
+  try {
+    await db.updateTable('scim_source_groups').set(link).where('id', '=', group.linkId).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError(`A group with externalId "${update.externalId}" already exists.`, 'externalId');
+    throw e;
+  }
+  return byLink(db, group.linkId);
+}
+
+/**
+ * One statement with the ownership check inside; the link row, memberships and group
+ * connections go with the group (ON DELETE CASCADE).
+ */
+export async function deleteGroup(db: Kysely<Database>, sourceUuid: string, uuid: string): Promise<{ name: string } | null> {
+  const row = await db
+    .deleteFrom('groups')
+    .where('group_uuid', '=', uuid)
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('scim_source_groups as l').select('l.id').whereRef('l.group_uuid', '=', 'groups.group_uuid').where('l.source_uuid', '=', sourceUuid)),
+    )
+    .returning('name')
+    .executeTakeFirst();
+  return row ?? null;
+}

@@ -1,0 +1,100 @@
+/** The SCIM store: SQL implementation of storage/scim-ports.ts, built once by app.ts. */
+import type { Kysely } from 'kysely';
+import type { MemberChanges } from '../../../protocols/scim/index.js';
+import type { SecretBox } from '../../../security/secret-box.js';
+import type { Database } from '../../schema.js';
+import type {
+  NewScimGroup,
+  NewScimUser,
+  ScimGroupRecord,
+  ScimGroupUpdate,
+  ScimListQuery,
+  ScimRepository,
+  ScimStore,
+  ScimUnit,
+  ScimUserRecord,
+  ScimUserUpdate,
+} from '../../scim-ports.js';
+import { SqlEventRepository } from '../events.js';
+import { SqlSessionRepository } from '../sessions.js';
+import * as groups from './groups.js';
+import { changeMembers, listMembers } from './members.js';
+import { resolveSource, sourceMappings } from './sources.js';
+import * as users from './users.js';
+
+class SqlScimRepository implements ScimRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+  ) {}
+
+  resolveSource(slug: string, tokenKey: string | null) {
+    return resolveSource(this.db, this.box, slug, tokenKey);
+  }
+  mappings(sourceUuid: string, target: 'user' | 'group') {
+    return sourceMappings(this.db, sourceUuid, target);
+  }
+
+  findUser(sourceUuid: string, uuid: string, options: { lock?: boolean } = {}) {
+    return users.findUser(this.db, sourceUuid, uuid, options.lock === true);
+  }
+  listUsers(sourceUuid: string, query: ScimListQuery) {
+    return users.listUsers(this.db, sourceUuid, query);
+  }
+  createUser(sourceUuid: string, input: NewScimUser) {
+    return users.createUser(this.db, sourceUuid, input);
+  }
+  updateUser(user: ScimUserRecord, update: ScimUserUpdate) {
+    return users.updateUser(this.db, user, update);
+  }
+  deleteUser(sourceUuid: string, uuid: string) {
+    return users.deleteUser(this.db, sourceUuid, uuid);
+  }
+
+  findGroup(sourceUuid: string, uuid: string, options: { lock?: boolean } = {}) {
+    return groups.findGroup(this.db, sourceUuid, uuid, options.lock === true);
+  }
+  listGroups(sourceUuid: string, query: ScimListQuery) {
+    return groups.listGroups(this.db, sourceUuid, query);
+  }
+  createGroup(sourceUuid: string, input: NewScimGroup) {
+    return groups.createGroup(this.db, sourceUuid, input);
+  }
+  updateGroup(group: ScimGroupRecord, update: ScimGroupUpdate) {
+    return groups.updateGroup(this.db, group, update);
+  }
+  deleteGroup(sourceUuid: string, uuid: string) {
+    return groups.deleteGroup(this.db, sourceUuid, uuid);
+  }
+
+  members(sourceUuid: string, groupUuids: readonly string[]) {
+    return listMembers(this.db, sourceUuid, groupUuids);
+  }
+  changeMembers(sourceUuid: string, groupUuid: string, changes: MemberChanges) {
+    return changeMembers(this.db, sourceUuid, groupUuid, changes);
+  }
+}
+
+const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
+const MAX_ATTEMPTS = 3;
+
+function unitOf(db: Kysely<Database>, box: SecretBox): ScimUnit {
+  return { scim: new SqlScimRepository(db, box), sessions: new SqlSessionRepository(db), events: new SqlEventRepository(db) };
+}
+
+export function createScimStore(db: Kysely<Database>, box: SecretBox): ScimStore {
+  return {
+    ...unitOf(db, box),
+    async transaction<T>(fn: (unit: ScimUnit) => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await db.transaction().execute((trx) => fn(unitOf(trx, box)));
+        } catch (e) {
+          // PostgreSQL aborted the whole transaction; re-running it from the start is safe.
+          if (attempt < MAX_ATTEMPTS && RETRYABLE.has((e as { code?: string })?.code ?? '')) continue;
+          throw e;
+        }
+      }
+    },
+  };
+}

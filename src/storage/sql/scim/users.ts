@@ -1,0 +1,162 @@
+/** SCIM users of one source: link row (scim_source_users) joined with the user it created. */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { ConflictError } from '../../../errors/index.js';
+import type { Database, ScimSourceUsersTable, UsersTable } from '../../schema.js';
+import type { NewScimUser, ScimListQuery, ScimPage, ScimUserRecord, ScimUserUpdate } from '../../scim-ports.js';
+import { isUniqueViolation } from '../errors.js';
+import { toJson } from '../json.js';
+import { compilePredicate, jsonElementExists, jsonPointer, type Leaf, type Scope } from './predicate-sql.js';
+
+type Row = Selectable<UsersTable> & Pick<Selectable<ScimSourceUsersTable>, 'external_id' | 'last_update'> & { link_id: string; payload: unknown };
+
+function base(db: Kysely<Database>, sourceUuid: string) {
+  return db
+    .selectFrom('scim_source_users as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .selectAll('u')
+    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
+    .where('l.source_uuid', '=', sourceUuid);
+}
+
+/** Re-read after a write; the link id is the primary key, the source is implied. */
+async function byLink(db: Kysely<Database>, linkId: string) {
+  const row = await db
+    .selectFrom('scim_source_users as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .selectAll('u')
+    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
+    .where('l.id', '=', linkId)
+    .executeTakeFirstOrThrow();
+  return toRecord(row as Row);
+}
+
+function toRecord(r: Row): ScimUserRecord {
+  return {
+    linkId: r.link_id,
+    userId: r.id,
+    uuid: r.uuid,
+    externalId: r.external_id,
+    username: r.username,
+    name: r.name,
+    email: r.email,
+    isActive: r.is_active,
+    path: r.path,
+    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    created: r.date_joined,
+    lastModified: r.last_update,
+    payload: (r.payload ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** USER_ATTRIBUTES fields (protocols/scim/attribute-maps.ts) → columns of `u` / `l`. */
+const COLUMNS: Record<string, Leaf> = {
+  uuid: { kind: 'uuid', expr: sql`u.uuid` },
+  external_id: { kind: 'text', expr: sql`l.external_id` },
+  username: { kind: 'text', expr: sql`u.username` },
+  name: { kind: 'text', expr: sql`u.name` },
+  email: { kind: 'text', expr: sql`u.email` },
+  is_active: { kind: 'bool', expr: sql`u.is_active` },
+  created: { kind: 'time', expr: sql`u.date_joined` },
+  last_modified: { kind: 'time', expr: sql`l.last_update` },
+};
+
+export const USER_SCOPE: Scope = {
+  leaf(field) {
+    if (field.startsWith('/')) return { kind: 'json', expr: jsonPointer(sql`l.attributes`, field) };
+    const leaf = COLUMNS[field];
+    if (!leaf) throw new Error(`SCIM user filter field "${field}" has no column`);
+    return leaf;
+  },
+  elem(field, where) {
+    if (!field.startsWith('/')) throw new Error(`SCIM user filter field "${field}" is not multi-valued`);
+    return jsonElementExists(jsonPointer(sql`l.attributes`, field), where);
+  },
+};
+
+export async function findUser(db: Kysely<Database>, sourceUuid: string, uuid: string, lock: boolean): Promise<ScimUserRecord | null> {
+  let q = base(db, sourceUuid).where('u.uuid', '=', uuid);
+  if (lock) q = q.forUpdate('l');
+  const row = await q.executeTakeFirst();
+  return row ? toRecord(row as Row) : null;
+}
+
+export async function listUsers(db: Kysely<Database>, sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimUserRecord>> {
+  const where = compilePredicate(query.predicate, USER_SCOPE);
+  const counted = await db
+    .selectFrom('scim_source_users as l')
+    .innerJoin('users as u', 'u.id', 'l.user_id')
+    .select(sql<number>`count(*)::int`.as('total'))
+    .where('l.source_uuid', '=', sourceUuid)
+    .where(sql<boolean>`${where}`)
+    .executeTakeFirstOrThrow();
+  if (counted.total === 0 || query.limit === 0 || query.offset >= counted.total) return { items: [], total: counted.total };
+  const rows = await base(db, sourceUuid).where(sql<boolean>`${where}`).orderBy('u.id').offset(query.offset).limit(query.limit).execute();
+  return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
+}
+
+export async function createUser(db: Kysely<Database>, sourceUuid: string, input: NewScimUser): Promise<ScimUserRecord> {
+  // ON CONFLICT DO NOTHING: a concurrent insert of the same name waits, then reports a conflict.
+  const user = await db
+    .insertInto('users')
+    .values({
+      username: input.username,
+      name: input.name,
+      email: input.email,
+      password: null,
+      is_active: input.isActive,
+      type: 'internal',
+      path: input.path,
+      attributes: toJson(input.attributes),
+    })
+    .onConflict((oc) => oc.column('username').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!user) throw new ConflictError(`A user with userName "${input.username}" already exists.`, 'userName');
+  const linkId = randomUUID();
+  const link = await db
+    .insertInto('scim_source_users')
+    .values({ id: linkId, external_id: input.externalId ?? linkId, user_id: user.id, source_uuid: sourceUuid, attributes: toJson(input.payload) })
+    .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!link) throw new ConflictError(`A user with externalId "${input.externalId}" already exists.`, 'externalId');
+  return byLink(db, linkId);
+}
+
+export async function updateUser(db: Kysely<Database>, user: ScimUserRecord, update: ScimUserUpdate): Promise<ScimUserRecord> {
+  const f = update.fields;
+  const values: Record<string, unknown> = { last_updated: sql`now()` };
+  if (f.username !== undefined) values.username = f.username;
+  if (f.name !== undefined) values.name = f.name;
+  if (f.email !== undefined) values.email = f.email;
+  if (f.isActive !== undefined) values.is_active = f.isActive;
+  if (f.path !== undefined) values.path = f.path;
+  if (f.attributes !== undefined) values.attributes = toJson(f.attributes);
+  const link: Record<string, unknown> = { attributes: toJson(update.payload), last_update: sql`now()` };
+  if (update.externalId !== undefined) link.external_id = update.externalId;
+  try {
+    await db.updateTable('users').set(values).where('id', '=', user.userId).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError(`A user with userName "${f.username}" already exists.`, 'userName');
+    throw e;
+  }
+  try {
+    await db.updateTable('scim_source_users').set(link).where('id', '=', user.linkId).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new ConflictError(`A user with externalId "${update.externalId}" already exists.`, 'externalId');
+    throw e;
+  }
+  return byLink(db, user.linkId);
+}
+
+/**
+ * Locks the link row first (the same order as PATCH/PUT: link, then user), then deletes the user;
+ * the link row, memberships and sessions go with it (ON DELETE CASCADE).
+ */
+export async function deleteUser(db: Kysely<Database>, sourceUuid: string, uuid: string): Promise<{ id: number; username: string } | null> {
+  const found = await findUser(db, sourceUuid, uuid, true);
+  if (!found) return null;
+  await db.deleteFrom('users').where('id', '=', found.userId).execute();
+  return { id: found.userId, username: found.username };
+}
