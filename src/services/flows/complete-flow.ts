@@ -5,7 +5,7 @@
  * login commits in ONE transaction, so a failure leaves no half-created user or connection.
  */
 import { isGroupMatchingMode } from '../../domain/matching.js';
-import { AppError, ProtocolError, ValidationError } from '../../errors/index.js';
+import { ProtocolError, ValidationError } from '../../errors/index.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 import { syncGroups } from './group-sync.js';
@@ -57,8 +57,10 @@ export async function advanceFlow(ctx: ServiceContext, session: FlowSession, pla
       return { kind: 'prompt', field: 'username', value: String(plan.promptData.username), errors: ['This username is already taken.'] };
     }
     session.set(FLOW_PLAN_KEY, undefined);
-    if (e instanceof AppError && (e instanceof ProtocolError || e instanceof ValidationError)) {
-      return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
+    if (e instanceof ProtocolError) return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
+    if (e instanceof ValidationError) {
+      // Field names mean nothing to the person signing in; show the messages alone.
+      return { kind: 'page', status: 400, title: 'Authentication failed', message: [...Object.values(e.fields).flat(), ...e.nonField].join(' ') };
     }
     throw e;
   }

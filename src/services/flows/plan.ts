@@ -66,7 +66,9 @@ export function safeRedirectPath(candidate: unknown): string | null {
   if (/[\u0000-\u001f\\]/.test(candidate)) return null;
   try {
     const u = new URL(candidate, 'http://same.invalid');
-    return u.origin === 'http://same.invalid' ? u.pathname + u.search + u.hash : null;
+    const path = u.pathname + u.search + u.hash;
+    // "/.//host" normalises to the protocol-relative "//host": check the result, not only the input.
+    return u.origin === 'http://same.invalid' && !path.startsWith('//') && !path.startsWith('/\\') ? path : null;
   } catch {
     return null;
   }

@@ -3,6 +3,7 @@
  * unexpired), exchange the code, fetch and verify the profile, build properties, and hand the
  * identity to the flow manager. Nothing is written before the identity is known to be valid.
  */
+import { droppedGroupsMessage } from '../../domain/properties.js';
 import { exchangeCode, extractIdentity, fetchProfile, readAuthorizationResponse } from '../../protocols/oauth/index.js';
 import type { ServiceContext } from '../context.js';
 import { buildIdentityProperties } from '../flows/identity-properties.js';
@@ -41,6 +42,11 @@ export async function completeOAuthLogin(
     await repos.oauthSources.update(source.uuid, {}, { oidcJwks: profile.refreshedJwks as unknown as Record<string, unknown> });
   }
   const extracted = extractIdentity(type, profile.profile, { fallbackEmail: profile.fallbackEmail, groupNames: profile.groupNames });
+  if (extracted.droppedGroups > 0) {
+    // The claim is normalised before the mappings run, so buildIdentityProperties never sees
+    // these entries: report them here (SPEC §2.2 step 4) and let the login go on without them.
+    await repos.events.record({ action: 'configuration_error', context: { message: droppedGroupsMessage(source.name, extracted.droppedGroups), source: source.name } });
+  }
   const { properties, groups } = await buildIdentityProperties(ctx, source, {
     baseProperties: extracted.properties,
     groupNames: extracted.groupNames,
