@@ -16,14 +16,19 @@ import { bootstrap } from './services/bootstrap.js';
 import { systemClock, type Clock, type ServiceContext } from './services/context.js';
 import { registerApi } from './http/api/v3/index.js';
 import { registerFlowRoutes } from './http/flows/routes.js';
+import { registerScimRoutes } from './http/scim/index.js';
 import { createScheduler, type Scheduler } from './services/jobs/scheduler.js';
 import { sweepExpiredJob } from './services/jobs/sweep-expired.js';
+import { refreshOidcSourcesJob } from './services/jobs/refresh-oidc-sources.js';
+import { temporaryUserCleanupJob } from './services/saml/cleanup-job.js';
+import { samlMetadataRefreshJob } from './services/saml/metadata-refresh-job.js';
 import { registerHealthRoutes } from './http/health.js';
 import { createPgliteDatabase } from './storage/drivers/pglite.js';
 import { createPostgresDatabase } from './storage/drivers/postgres.js';
 import { migrate } from './storage/migrator.js';
 import type { Database } from './storage/schema.js';
 import { SqlStore } from './storage/sql/store.js';
+import { createScimStore } from './storage/sql/scim/index.js';
 import type { PGlite } from '@electric-sql/pglite';
 
 export interface AppOptions {
@@ -108,9 +113,11 @@ export async function createApp(options: AppOptions): Promise<App> {
   await http.register(formbody);
   registerHealthRoutes(http, store);
   await http.register(async (scope) => registerApi(scope, ctx));
+  const scimStore = createScimStore(database.db, box);
+  await http.register(async (scope) => registerScimRoutes(scope, ctx, scimStore));
   await http.register(async (scope) => registerFlowRoutes(scope, ctx));
 
-  const jobs = createScheduler([sweepExpiredJob(ctx)], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
+  const jobs = createScheduler([sweepExpiredJob(ctx), refreshOidcSourcesJob(ctx, http.log), temporaryUserCleanupJob(ctx), samlMetadataRefreshJob(ctx)], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
   if (options.runJobs !== false) jobs.start();
 
   return {

@@ -56,6 +56,11 @@ export interface UserRepository {
   update(id: number, patch: Partial<NewUser> & { lastLogin?: Date }): Promise<User>;
   delete(id: number): Promise<boolean>;
   passwordHash(id: number): Promise<string | null>;
+  /**
+   * Deletes up to `batch` generated (temporary) users whose `goauthentik.io/user/expires`
+   * (epoch seconds) has passed; rows another instance is deleting are skipped, not waited for.
+   */
+  deleteExpiredGenerated(now: Date, batch: number): Promise<number>;
   /** Superuser = member of a group with is_superuser, directly or through parent groups. */
   superuserIds(ids: number[]): Promise<Set<number>>;
   groupUuidsOf(ids: number[]): Promise<Map<number, string[]>>;

@@ -6,12 +6,14 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../../security/passwords.js';
 import type { ServiceContext } from '../../services/context.js';
 import { advanceFlow, currentPlan } from '../../services/flows/complete-flow.js';
+import { logoutBrowser } from '../../services/flows/logout.js';
 import { LOGIN_PATH, safeRedirectPath } from '../../services/flows/plan.js';
 import { formPage, layout, messagePage } from '../../ui/pages.js';
 import { pageErrorHandler } from '../errors/pages.js';
 import { BrowserSession } from './browser-session.js';
 import { sendOutcome, sendPage } from './render.js';
 import { registerOAuthRoutes } from './oauth-routes.js';
+import { registerSamlRoutes } from './saml-routes.js';
 import { loginButtons, userConnectionsView } from './user-pages.js';
 
 type SlugParams = { slug: string };
@@ -100,11 +102,12 @@ export async function registerFlowRoutes(scope: FastifyInstance, ctx: ServiceCon
 
   const logout = async (request: FastifyRequest, reply: FastifyReply) => {
     const session = await BrowserSession.load(ctx, request);
-    session.logout();
+    await logoutBrowser(ctx, session);
     await session.commit(request, reply);
     return reply.redirect(LOGIN_PATH, 302);
   };
   scope.get('/flows/-/default/invalidation/', logout);
   scope.get('/', async (_req, reply) => reply.redirect('/if/user/', 302));
   registerOAuthRoutes(scope, ctx);
+  registerSamlRoutes(scope, ctx);
 }

@@ -5,7 +5,7 @@
  * login commits in ONE transaction, so a failure leaves no half-created user or connection.
  */
 import { isGroupMatchingMode } from '../../domain/matching.js';
-import { ProtocolError, ValidationError } from '../../errors/index.js';
+import { BadRequestError, ProtocolError, ValidationError } from '../../errors/index.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 import { syncGroups } from './group-sync.js';
@@ -48,7 +48,7 @@ export async function advanceFlow(ctx: ServiceContext, session: FlowSession, pla
   try {
     const userId = await ctx.store.transaction((repos) => finish(ctx, repos, plan));
     session.set(FLOW_PLAN_KEY, undefined);
-    session.login(userId);
+    session.login(userId, plan.sessionData ?? {});
     session.flash('success', `Successfully authenticated with ${plan.sourceName}!`);
     return { kind: 'redirect', location: plan.redirect || USER_INTERFACE_PATH };
   } catch (e) {
@@ -57,7 +57,7 @@ export async function advanceFlow(ctx: ServiceContext, session: FlowSession, pla
       return { kind: 'prompt', field: 'username', value: String(plan.promptData.username), errors: ['This username is already taken.'] };
     }
     session.set(FLOW_PLAN_KEY, undefined);
-    if (e instanceof ProtocolError) return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
+    if (e instanceof ProtocolError || e instanceof BadRequestError) return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
     if (e instanceof ValidationError) {
       // Field names mean nothing to the person signing in; show the messages alone.
       return { kind: 'page', status: 400, title: 'Authentication failed', message: [...Object.values(e.fields).flat(), ...e.nonField].join(' ') };
@@ -91,8 +91,8 @@ async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan):
     await repos.events.record({ action: 'model_created', user: { pk: user.id, username: user.username }, context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: plan.sourceName } });
   }
   const user = userId === null ? null : await repos.users.byId(userId);
-  if (!user) throw new ProtocolError('oauth', 'The user for this login no longer exists.');
-  if (!user.isActive) throw new ProtocolError('oauth', 'This account is disabled.', { code: 'inactive' });
+  if (!user) throw new BadRequestError('The user for this login no longer exists.', 'user_gone');
+  if (!user.isActive) throw new BadRequestError('This account is disabled.', 'inactive');
 
   // Post-source stage: persist the connection; reuse the user's existing one for this source.
   const c = plan.connection;

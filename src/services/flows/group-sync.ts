@@ -5,7 +5,7 @@
  */
 import { decideGroupAction, GROUP_SYNC_FAILED_MESSAGE, planGroupSync, type GroupMatchingMode } from '../../domain/matching.js';
 import { applyAttributeUpdate } from '../../domain/properties.js';
-import { ProtocolError } from '../../errors/index.js';
+import { BadRequestError } from '../../errors/index.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { PendingGroup } from './plan.js';
 
@@ -39,14 +39,14 @@ async function resolveGroup(repos: Repositories, sourceUuid: string, kind: strin
     case 'enroll': {
       if (candidate) {
         // identifier mode and a same-named local group: creating would violate the unique name.
-        throw new ProtocolError('oauth', GROUP_SYNC_FAILED_MESSAGE, { code: 'group_name_conflict' });
+        throw new BadRequestError(GROUP_SYNC_FAILED_MESSAGE, 'group_name_conflict');
       }
       const group = await repos.groups.create({ name, attributes: attributes ?? {} });
       await repos.groupConnections.create({ kind, groupUuid: group.uuid, sourceUuid, identifier: g.id });
       return group.uuid;
     }
     default:
-      throw new ProtocolError('oauth', GROUP_SYNC_FAILED_MESSAGE, { code: 'group_sync_denied' });
+      throw new BadRequestError(GROUP_SYNC_FAILED_MESSAGE, 'group_sync_denied');
   }
 }
 

@@ -37,6 +37,8 @@ export interface FlowPlan {
   groupMatchingMode: string;
   /** Same-origin path to land on afterwards. */
   redirect: string;
+  /** Kept in the logged-in session (e.g. the SAML NameID and SessionIndex for single logout). */
+  sessionData?: Record<string, unknown>;
   /** Epoch ms after which the plan is void. */
   expiresAt: number;
 }

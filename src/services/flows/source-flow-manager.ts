@@ -28,6 +28,8 @@ export interface ExternalIdentity {
   /** Does the IdP vouch for the email? null = cannot tell. */
   emailVerified: boolean | null;
   tokens?: { accessToken: string | null; refreshToken: string | null; expiresInSeconds: number | null };
+  /** Carried into the session once the user is logged in. */
+  sessionData?: Record<string, unknown>;
 }
 
 /** How many candidate users to look at: two are enough to know a match is ambiguous. */
@@ -121,6 +123,7 @@ export async function handleExternalIdentity(
     groups: identity.groups,
     groupMatchingMode: source.groupMatchingMode,
     redirect: redirect ?? USER_INTERFACE_PATH,
+    ...(identity.sessionData ? { sessionData: identity.sessionData } : {}),
     expiresAt: ctx.clock.now().getTime() + FLOW_PLAN_TTL_MS,
   };
   session.set(FLOW_PLAN_KEY, plan);

@@ -152,6 +152,18 @@ export class SqlUserRepository implements UserRepository {
     return Number(r.numDeletedRows) > 0;
   }
 
+  async deleteExpiredGenerated(now: Date, batch: number): Promise<number> {
+    // The predicate matches the partial index of migration 003.
+    const r = await sql`
+      DELETE FROM users WHERE id IN (
+        SELECT id FROM users
+        WHERE attributes->'goauthentik.io/user/generated' = 'true'::jsonb
+          AND jsonb_typeof(attributes->'goauthentik.io/user/expires') = 'number'
+          AND (attributes->>'goauthentik.io/user/expires')::float8 <= ${now.getTime() / 1000}
+        ORDER BY id LIMIT ${batch} FOR UPDATE SKIP LOCKED)`.execute(this.db);
+    return Number(r.numAffectedRows ?? 0);
+  }
+
   async passwordHash(id: number): Promise<string | null> {
     const row = await this.db.selectFrom('users').select('password').where('id', '=', id).executeTakeFirst();
     return row?.password ?? null;

@@ -1,0 +1,95 @@
+/**
+ * /source/saml/<slug>/slo/ — single logout, HTTP-Redirect binding (SPEC §4.6):
+ * - IdP LogoutRequest (`SAMLRequest`): end the local session, answer with a LogoutResponse to
+ *   slo_url (SAML Core §3.7.3.2);
+ * - IdP LogoutResponse (`SAMLResponse`): our SP-initiated logout is complete, back to RelayState;
+ * - neither: SP-initiated logout — end the local session, send a LogoutRequest to slo_url.
+ * Ending a session of a user flagged delete-on-logout deletes that user.
+ */
+import { createLogoutRequest, createLogoutResponse, parseLogoutRedirect, SamlError } from '../../protocols/saml/index.js';
+import type { RedirectSigning } from '../../protocols/saml/index.js';
+import type { ServiceContext } from '../context.js';
+import { safeRedirectPath, type FlowOutcome, type FlowSession } from '../flows/plan.js';
+import { allowsSha1, enabledSamlSource, samlEndpoints, signingKey, spEntityId, verificationCertificates } from './source-config.js';
+import { samlSessionKey } from './consume.js';
+import { deleteIfDeleteOnLogout } from './temporary-users.js';
+
+export interface SloInput {
+  slug: string;
+  baseUrl: string;
+  /** The undecoded query string: Redirect-binding signatures cover its exact octets. */
+  rawQuery: string;
+  /** Form fields of a POST (only SP-initiated logout is accepted that way). */
+  form: Record<string, unknown> | null;
+}
+
+const ROOT = '/';
+
+function hasParam(rawQuery: string, name: string): boolean {
+  return rawQuery.split('&').some((pair) => pair.split('=')[0] === name);
+}
+
+async function endLocalSession(ctx: ServiceContext, session: FlowSession): Promise<void> {
+  const userId = session.userId;
+  session.logout();
+  if (userId !== null) await deleteIfDeleteOnLogout(ctx, userId);
+}
+
+export async function samlSingleLogout(ctx: ServiceContext, session: FlowSession, input: SloInput): Promise<FlowOutcome> {
+  const source = await enabledSamlSource(ctx, input.slug);
+  const s = source.saml;
+  if (input.form && (input.form.SAMLRequest !== undefined || input.form.SAMLResponse !== undefined)) {
+    throw new SamlError('InvalidXml', 'Single logout supports only the HTTP-Redirect binding.');
+  }
+  const isRequest = hasParam(input.rawQuery, 'SAMLRequest');
+  const isResponse = hasParam(input.rawQuery, 'SAMLResponse');
+  const key = await signingKey(ctx, source);
+  const signing: RedirectSigning | null = key ? { privateKey: key.privateKey, signatureAlgorithm: key.signatureAlgorithm } : null;
+  const common = { sloUrl: samlEndpoints(input.baseUrl, source.slug).slo, idpEntityId: s.idpEntityId, now: ctx.clock.now(), allowSha1: allowsSha1(source) };
+
+  if (isRequest || isResponse) {
+    const certs = await verificationCertificates(ctx, source);
+    // A LogoutRequest ends sessions, so with a certificate configured it must be signed. A
+    // LogoutResponse arrives after our session already ended: verified when signed, else read.
+    const message = parseLogoutRedirect(input.rawQuery, { ...common, verificationCerts: certs, requireSignature: isRequest });
+    if (message.kind === 'LogoutResponse') {
+      return { kind: 'redirect', location: safeRedirectPath(message.relayState) ?? ROOT };
+    }
+    await endLocalSession(ctx, session);
+    // Another browser (or a lost cookie): a verified request still ends the named temporary user.
+    if (message.signatureVerified) {
+      const connection = await ctx.store.repos.userConnections.bySourceIdentifier(source.uuid, message.nameId);
+      if (connection) await deleteIfDeleteOnLogout(ctx, connection.userId);
+    }
+    if (!s.sloUrl) return { kind: 'redirect', location: ROOT };
+    const answer = createLogoutResponse({
+      sloUrl: s.sloUrl,
+      spEntityId: spEntityId(source, input.baseUrl),
+      now: common.now,
+      inResponseTo: message.id,
+      relayState: message.relayState,
+      signing,
+    });
+    return { kind: 'redirect', location: answer.url };
+  }
+
+  // SP-initiated (SPEC §4.6 c): without a local session there is nothing to end.
+  const userId = session.userId;
+  if (userId === null) return { kind: 'redirect', location: ROOT };
+  const connection = await ctx.store.repos.userConnections.byUserSource(userId, source.uuid);
+  const idpSession = session.get<{ nameId: string; sessionIndex: string | null }>(samlSessionKey(source.uuid));
+  await endLocalSession(ctx, session);
+  if (!s.sloUrl || !connection) return { kind: 'redirect', location: ROOT };
+  const next = typeof input.form?.next === 'string' ? input.form.next : new URLSearchParams(input.rawQuery).get('next');
+  const request = createLogoutRequest({
+    sloUrl: s.sloUrl,
+    spEntityId: spEntityId(source, input.baseUrl),
+    now: common.now,
+    nameId: idpSession?.nameId ?? connection.identifier,
+    nameIdFormat: s.nameIdPolicy,
+    sessionIndex: idpSession?.sessionIndex ?? null,
+    relayState: safeRedirectPath(next) ?? null,
+    signing,
+  });
+  return { kind: 'redirect', location: request.url };
+}

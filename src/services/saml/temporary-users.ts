@@ -1,0 +1,78 @@
+/**
+ * Temporary users for transient NameIDs (SPEC §4.4 "Transient NameID", §4.7, §8.11). A
+ * transient NameID is a one-off pseudonym, so the user it creates is throw-away: deleted on
+ * logout and by the periodic cleanup once `goauthentik.io/user/expires` has passed.
+ */
+import { addDuration } from '../../domain/duration.js';
+import { renderUserPath } from '../../domain/user-path.js';
+import { ProtocolError, ValidationError } from '../../errors/index.js';
+import { NAMEID_FORMATS } from '../../protocols/saml/index.js';
+import type { User } from '../../domain/entities.js';
+import type { SamlSource } from '../../storage/source-ports.js';
+import type { ServiceContext } from '../context.js';
+
+export const USER_ATTRIBUTES = {
+  generated: 'goauthentik.io/user/generated',
+  sources: 'goauthentik.io/user/sources',
+  deleteOnLogout: 'goauthentik.io/user/delete-on-logout',
+  expires: 'goauthentik.io/user/expires',
+} as const;
+
+export function isTransientNameId(format: string | null): boolean {
+  return format === NAMEID_FORMATS.transient;
+}
+
+/**
+ * Creates the temporary user and its connection in one transaction, before the flow manager
+ * runs, so the manager finds the connection and takes the AUTH path. An existing connection
+ * for the same NameID (an IdP reusing a transient value) is reused rather than duplicated.
+ * A username collision fails the login instead of touching the existing account (SPEC §8.11).
+ */
+export async function ensureTemporaryUser(ctx: ServiceContext, source: SamlSource, nameId: string): Promise<void> {
+  const now = ctx.clock.now();
+  const expires = Math.floor(addDuration(now, source.saml.temporaryUserDeleteAfter).getTime() / 1000);
+  try {
+    await ctx.store.transaction(async (repos) => {
+      if (await repos.userConnections.bySourceIdentifier(source.uuid, nameId)) return;
+      const user = await repos.users.create({
+        username: nameId,
+        passwordHash: null,
+        path: renderUserPath(source.userPathTemplate, { slug: source.slug }),
+        // External like every other source-created user (complete-flow's enrolment does the same).
+        type: 'external',
+        attributes: {
+          [USER_ATTRIBUTES.generated]: true,
+          [USER_ATTRIBUTES.sources]: [source.name],
+          [USER_ATTRIBUTES.deleteOnLogout]: true,
+          [USER_ATTRIBUTES.expires]: expires,
+        },
+      });
+      await repos.userConnections.create({ kind: 'saml', userId: user.id, sourceUuid: source.uuid, identifier: nameId });
+      await repos.events.record({
+        action: 'model_created',
+        user: { pk: user.id, username: user.username },
+        context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: source.name },
+      });
+    });
+  } catch (e) {
+    if (e instanceof ValidationError && e.fields.username) {
+      throw new ProtocolError('saml', 'A temporary user for this transient NameID cannot be created: the username is already taken.', { code: 'saml_transient_conflict', cause: e });
+    }
+    throw e;
+  }
+}
+
+export function isDeleteOnLogout(user: Pick<User, 'attributes'>): boolean {
+  return user.attributes[USER_ATTRIBUTES.deleteOnLogout] === true;
+}
+
+/** The logout hook (SPEC §4.6): a user flagged delete-on-logout is deleted with its sessions. */
+export async function deleteIfDeleteOnLogout(ctx: ServiceContext, userId: number): Promise<boolean> {
+  const user = await ctx.store.repos.users.byId(userId);
+  if (!user || !isDeleteOnLogout(user)) return false;
+  await ctx.store.transaction(async (repos) => {
+    await repos.users.delete(user.id);
+    await repos.events.record({ action: 'model_deleted', context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, reason: 'delete-on-logout' } });
+  });
+  return true;
+}
