@@ -15,6 +15,8 @@ export interface ScimSourceConfig {
   userPathTemplate: string;
   /** The source's own API token (SPEC §5.1), or null when it was deleted. */
   tokenUuid: string | null;
+  /** Its SCIM property mappings per target (loaded with the source: no extra round trip per write). */
+  mappings: { user: ScimMappingDefinition[]; group: ScimMappingDefinition[] };
 }
 
 /** The token whose key the client presented, with its owner (the service account). */
@@ -125,10 +127,8 @@ export interface ScimGroupUpdate {
  * `displayName`; a group or user that vanished mid-request as `NotFoundError`.
  */
 export interface ScimRepository {
-  /** Source by slug (kind scim) plus the token matching `tokenKey`, in one round trip. */
+  /** Source by slug (kind scim) with its mappings, plus the token matching `tokenKey`, in one round trip. */
   resolveSource(slug: string, tokenKey: string | null): Promise<ResolvedScimSource | null>;
-  /** SCIM property mappings bound to the source for `target`. */
-  mappings(sourceUuid: string, target: 'user' | 'group'): Promise<ScimMappingDefinition[]>;
 
   findUser(sourceUuid: string, uuid: string, options?: { lock?: boolean }): Promise<ScimUserRecord | null>;
   listUsers(sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimUserRecord>>;
@@ -137,10 +137,16 @@ export interface ScimRepository {
   /** Deletes the user (and through it the link row) if this source owns it; the deleted user or null. */
   deleteUser(sourceUuid: string, uuid: string): Promise<{ id: number; username: string } | null>;
 
-  findGroup(sourceUuid: string, uuid: string, options?: { lock?: boolean }): Promise<ScimGroupRecord | null>;
+  findGroup(sourceUuid: string, uuid: string): Promise<ScimGroupRecord | null>;
+  /**
+   * Starts a write of a group this source owns: locks its link row and moves `last_update`
+   * (every group write is a change, member-only ones included). Null when not owned / absent.
+   * Every group write calls this FIRST, so writers of one group queue instead of deadlocking.
+   */
+  touchGroup(sourceUuid: string, uuid: string): Promise<ScimGroupRecord | null>;
   listGroups(sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimGroupRecord>>;
   createGroup(sourceUuid: string, input: NewScimGroup): Promise<ScimGroupRecord>;
-  /** Also moves `last_update`, even when `update` is empty (member changes count as changes). */
+  /** Writes name / attributes / payload / externalId; call touchGroup first. */
   updateGroup(group: ScimGroupRecord, update: ScimGroupUpdate): Promise<ScimGroupRecord>;
   deleteGroup(sourceUuid: string, uuid: string): Promise<{ name: string } | null>;
 

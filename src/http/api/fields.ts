@@ -80,6 +80,8 @@ export function canonicalUuid(v: string): string {
 }
 
 export function isValidUrl(v: string): boolean {
+  // Django's URLValidator wants scheme://host; WHATWG URL alone accepts "ftp:/host".
+  if (!/^(https?|ftps?):\/\/[^\s/?#]/i.test(v)) return false;
   try {
     const u = new URL(v);
     return ['http:', 'https:', 'ftp:', 'ftps:'].includes(u.protocol) && u.hostname.length > 0;

@@ -41,7 +41,7 @@ async function checkWrite(repos: Repositories, kind: GroupConnectionKind, data: 
   errors.throwIfAny();
 }
 
-export function createGroupConnection(ctx: ServiceContext, kind: GroupConnectionKind, data: GroupConnectionData): Promise<GroupConnection> {
+export async function createGroupConnection(ctx: ServiceContext, kind: GroupConnectionKind, data: GroupConnectionData): Promise<GroupConnection> {
   const missing = new FieldErrorCollector();
   for (const field of ['group', 'source', 'identifier'] as const) if (data[field] === undefined) missing.add(field, 'This field is required.');
   missing.throwIfAny();

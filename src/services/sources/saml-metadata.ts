@@ -4,7 +4,8 @@
  */
 import { ValidationError } from '../../errors/index.js';
 import { boundedFetch } from '../../protocols/oauth/http.js';
-import { buildSpMetadata, parseIdpMetadata, type IdpMetadata } from '../../protocols/saml/metadata.js';
+import { parseIdpMetadata, type IdpMetadata } from '../../protocols/saml/metadata.js';
+import { spMetadataXml } from '../saml/metadata.js';
 import { describeCertificate, parseCertificate } from '../../security/certificates.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { SamlSettingsInput, SamlSource } from '../../storage/source-ports.js';
@@ -16,22 +17,10 @@ export const samlPaths = {
   acs: (slug: string) => `/source/saml/${slug}/acs/`,
 };
 
-async function certificateOf(repos: Repositories, kpUuid: string | null): Promise<string | null> {
-  return kpUuid ? ((await repos.keypairs.byUuid(kpUuid))?.certificateData ?? null) : null;
-}
-
-/** `{metadata, download_url}`; entityID = issuer, else the absolute metadata URL (SPEC §4.1). */
+/** `{metadata, download_url}` — the same XML as the public metadata endpoint (one builder). */
 export async function samlSourceMetadata(ctx: ServiceContext, slug: string, baseUrl: string): Promise<{ metadata: string; download_url: string }> {
-  const repos = ctx.store.repos;
-  const source = await getSamlSource(repos, slug);
-  const metadata = buildSpMetadata({
-    entityId: source.saml.issuer || `${baseUrl}${samlPaths.metadata(slug)}`,
-    acsUrl: `${baseUrl}${samlPaths.acs(slug)}`,
-    nameIdFormat: source.saml.nameIdPolicy,
-    signingCertificate: await certificateOf(repos, source.saml.signingKp),
-    encryptionCertificate: await certificateOf(repos, source.saml.encryptionKp),
-  });
-  return { metadata, download_url: samlPaths.metadata(slug) };
+  const source = await getSamlSource(ctx.store.repos, slug);
+  return { metadata: await spMetadataXml(ctx, source, baseUrl), download_url: samlPaths.metadata(slug) };
 }
 
 export interface ImportMetadataData {

@@ -66,7 +66,7 @@ function toNew(kind: ScimLinkKind, data: ScimLinkData): Partial<NewScimLink> {
   };
 }
 
-export function createScimLink(ctx: ServiceContext, kind: ScimLinkKind, data: ScimLinkData): Promise<ScimLink> {
+export async function createScimLink(ctx: ServiceContext, kind: ScimLinkKind, data: ScimLinkData): Promise<ScimLink> {
   const missing = new FieldErrorCollector();
   for (const field of [META[kind].target, 'source'] as const) if (data[field] === undefined) missing.add(field, 'This field is required.');
   missing.throwIfAny();

@@ -5,6 +5,7 @@ import { BUILT_IN_SOURCE_MANAGED, type Source } from '../../storage/source-ports
 import type { ServiceContext } from '../context.js';
 import { SOURCE_KINDS } from './kinds.js';
 import { scimServiceAccountName } from './scim-service-account.js';
+import { sourceUsedBy, type UsedByEntry } from './used-by.js';
 
 export function listSources(ctx: ServiceContext, query: ListQuery): Promise<Page<Source>> {
   return ctx.store.repos.sources.list(null, query);
@@ -28,6 +29,10 @@ export async function removeSource(repos: Repositories, source: Source): Promise
     if (account) await repos.users.delete(account.id);
   }
   await repos.sources.delete(source.uuid);
+}
+
+export async function usedBySource(ctx: ServiceContext, slug: string): Promise<UsedByEntry[]> {
+  return sourceUsedBy(ctx.store.repos, await getSource(ctx.store.repos, slug));
 }
 
 export async function deleteSource(ctx: ServiceContext, slug: string): Promise<void> {

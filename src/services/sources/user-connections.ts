@@ -66,7 +66,7 @@ async function checkWrite(repos: Repositories, kind: string, data: UserConnectio
 }
 
 /** Admins create connections directly (an improvement over 2024.8, which has no writable user/source). */
-export function createUserConnection(ctx: ServiceContext, principal: Principal, kind: 'oauth' | 'saml', data: UserConnectionData): Promise<UserConnection> {
+export async function createUserConnection(ctx: ServiceContext, principal: Principal, kind: 'oauth' | 'saml', data: UserConnectionData): Promise<UserConnection> {
   if (!principal.isSuperuser) throw new PermissionDeniedError();
   const missing = new FieldErrorCollector();
   for (const field of ['user', 'source', 'identifier'] as const) if (data[field] === undefined) missing.add(field, 'This field is required.');

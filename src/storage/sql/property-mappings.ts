@@ -12,6 +12,7 @@ const FIELDS: FieldMap = {
     pm_uuid: 'property_mappings.pm_uuid',
     name: 'property_mappings.name',
     managed: 'property_mappings.managed',
+    managed__isnull: '(property_mappings.managed IS NULL)',
     expression: 'property_mappings.expression',
   },
   search: ['name'],

@@ -9,6 +9,7 @@ import { registerTokenRoutes } from './core/tokens.js';
 import { registerUserRoutes } from './core/users.js';
 import { registerCryptoRoutes } from './crypto.js';
 import { registerFlowRoutes } from './flows.js';
+import { registerMultipartParser } from './sources/multipart.js';
 import { registerSourceRoutes } from './sources/index.js';
 
 export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): Promise<void> {
@@ -28,6 +29,7 @@ export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): 
     }
   });
   // Anything but JSON (and the form encodings registered app-wide) is DRF's 415.
+  registerMultipartParser(scope);
   scope.removeContentTypeParser('text/plain');
   scope.addContentTypeParser('*', (req, _payload, done) => {
     const type = String(req.headers['content-type'] ?? '').split(';')[0].trim();

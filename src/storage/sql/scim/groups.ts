@@ -20,18 +20,6 @@ function base(db: Kysely<Database>, sourceUuid: string) {
     .where('l.source_uuid', '=', sourceUuid);
 }
 
-/** Re-read after a write; the link id is the primary key, the source is implied. */
-async function byLink(db: Kysely<Database>, linkId: string) {
-  const row = await db
-    .selectFrom('scim_source_groups as l')
-    .innerJoin('groups as g', 'g.group_uuid', 'l.group_uuid')
-    .selectAll('g')
-    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
-    .where('l.id', '=', linkId)
-    .executeTakeFirstOrThrow();
-  return toRecord(row as Row);
-}
-
 function toRecord(r: Row): ScimGroupRecord {
   return {
     linkId: r.link_id,
@@ -69,10 +57,23 @@ function groupScope(sourceUuid: string): Scope {
   };
 }
 
-export async function findGroup(db: Kysely<Database>, sourceUuid: string, uuid: string, lock: boolean): Promise<ScimGroupRecord | null> {
-  let q = base(db, sourceUuid).where('g.group_uuid', '=', uuid);
-  if (lock) q = q.forUpdate('l');
-  const row = await q.executeTakeFirst();
+export async function findGroup(db: Kysely<Database>, sourceUuid: string, uuid: string): Promise<ScimGroupRecord | null> {
+  const row = await base(db, sourceUuid).where('g.group_uuid', '=', uuid).executeTakeFirst();
+  return row ? toRecord(row as Row) : null;
+}
+
+/** UPDATE … FROM groups … RETURNING: lock, touch and read in one round trip. */
+export async function touchGroup(db: Kysely<Database>, sourceUuid: string, uuid: string): Promise<ScimGroupRecord | null> {
+  const row = await db
+    .updateTable('scim_source_groups as l')
+    .from('groups as g')
+    .set({ last_update: sql`now()` })
+    .whereRef('g.group_uuid', '=', 'l.group_uuid')
+    .where('l.source_uuid', '=', sourceUuid)
+    .where('l.group_uuid', '=', uuid)
+    .returningAll('g')
+    .returning(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
+    .executeTakeFirst();
   return row ? toRecord(row as Row) : null;
 }
 
@@ -90,47 +91,71 @@ export async function listGroups(db: Kysely<Database>, sourceUuid: string, query
   return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
 }
 
+/** One statement for group + link row, like createUser (see there). */
 export async function createGroup(db: Kysely<Database>, sourceUuid: string, input: NewScimGroup): Promise<ScimGroupRecord> {
-  const group = await db
-    .insertInto('groups')
-    .values({ name: input.name, attributes: toJson(input.attributes) })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .returning('group_uuid')
-    .executeTakeFirst();
-  if (!group) throw new ConflictError(`A group with displayName "${input.name}" already exists.`, 'displayName');
   const linkId = randomUUID();
-  const link = await db
-    .insertInto('scim_source_groups')
-    .values({ id: linkId, external_id: input.externalId ?? linkId, group_uuid: group.group_uuid, source_uuid: sourceUuid, attributes: toJson(input.payload) })
-    .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
-    .returning('id')
+  const row = await db
+    .with('ng', (q) =>
+      q
+        .insertInto('groups')
+        .values({ name: input.name, attributes: toJson(input.attributes) })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .returningAll(),
+    )
+    .with('nl', (q) =>
+      q
+        .insertInto('scim_source_groups')
+        .columns(['id', 'external_id', 'group_uuid', 'source_uuid', 'attributes'])
+        .expression((eb) =>
+          eb
+            .selectFrom('ng')
+            .select([
+              sql<string>`${linkId}::text`.as('id'),
+              sql<string>`${input.externalId ?? linkId}::text`.as('external_id'),
+              'ng.group_uuid',
+              sql<string>`${sourceUuid}::uuid`.as('source_uuid'),
+              sql<string>`${toJson(input.payload)}::jsonb`.as('attributes'),
+            ]),
+        )
+        .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
+        .returningAll(),
+    )
+    .selectFrom('ng')
+    .leftJoin('nl', 'nl.group_uuid', 'ng.group_uuid')
+    .selectAll('ng')
+    .select(['nl.id as link_id', 'nl.external_id', 'nl.last_update', 'nl.attributes as payload'])
     .executeTakeFirst();
-  if (!link) throw new ConflictError(`A group with externalId "${input.externalId}" already exists.`, 'externalId');
-  return byLink(db, linkId);
+  if (!row) throw new ConflictError(`A group with displayName "${input.name}" already exists.`, 'displayName');
+  if (row.link_id === null) throw new ConflictError(`A group with externalId "${input.externalId}" already exists.`, 'externalId');
+  return toRecord(row as Row);
 }
 
+/** UPDATE … RETURNING; each row is only written when something of it changes. */
 export async function updateGroup(db: Kysely<Database>, group: ScimGroupRecord, update: ScimGroupUpdate): Promise<ScimGroupRecord> {
+  let next = { name: group.name, attributes: group.attributes, created: group.created };
   if (update.name !== undefined || update.attributes !== undefined) {
     const values: Record<string, unknown> = { last_updated: sql`now()` };
     if (update.name !== undefined) values.name = update.name;
     if (update.attributes !== undefined) values.attributes = toJson(update.attributes);
     try {
-      await db.updateTable('groups').set(values).where('group_uuid', '=', group.uuid).execute();
+      const g = await db.updateTable('groups').set(values).where('group_uuid', '=', group.uuid).returning(['name', 'attributes', 'created']).executeTakeFirstOrThrow();
+      next = { name: g.name, attributes: (g.attributes ?? {}) as Record<string, unknown>, created: g.created };
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictError(`A group with displayName "${update.name}" already exists.`, 'displayName');
       throw e;
     }
   }
-  const link: Record<string, unknown> = { last_update: sql`now()` };
+  const link: Record<string, unknown> = {};
   if (update.payload !== undefined) link.attributes = toJson(update.payload);
   if (update.externalId !== undefined) link.external_id = update.externalId;
+  if (Object.keys(link).length === 0) return { ...group, ...next };
   try {
-    await db.updateTable('scim_source_groups').set(link).where('id', '=', group.linkId).execute();
+    const l = await db.updateTable('scim_source_groups').set(link).where('id', '=', group.linkId).returning(['external_id', 'last_update', 'attributes']).executeTakeFirstOrThrow();
+    return { ...group, ...next, externalId: l.external_id, lastModified: l.last_update, payload: (l.attributes ?? {}) as Record<string, unknown> };
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(`A group with externalId "${update.externalId}" already exists.`, 'externalId');
     throw e;
   }
-  return byLink(db, group.linkId);
 }
 
 /**

@@ -17,9 +17,10 @@ import type {
 } from '../../scim-ports.js';
 import { SqlEventRepository } from '../events.js';
 import { SqlSessionRepository } from '../sessions.js';
+import { asClientError, guardDataErrors } from './data-errors.js';
 import * as groups from './groups.js';
 import { changeMembers, listMembers } from './members.js';
-import { resolveSource, sourceMappings } from './sources.js';
+import { resolveSource } from './sources.js';
 import * as users from './users.js';
 
 class SqlScimRepository implements ScimRepository {
@@ -30,9 +31,6 @@ class SqlScimRepository implements ScimRepository {
 
   resolveSource(slug: string, tokenKey: string | null) {
     return resolveSource(this.db, this.box, slug, tokenKey);
-  }
-  mappings(sourceUuid: string, target: 'user' | 'group') {
-    return sourceMappings(this.db, sourceUuid, target);
   }
 
   findUser(sourceUuid: string, uuid: string, options: { lock?: boolean } = {}) {
@@ -51,8 +49,11 @@ class SqlScimRepository implements ScimRepository {
     return users.deleteUser(this.db, sourceUuid, uuid);
   }
 
-  findGroup(sourceUuid: string, uuid: string, options: { lock?: boolean } = {}) {
-    return groups.findGroup(this.db, sourceUuid, uuid, options.lock === true);
+  findGroup(sourceUuid: string, uuid: string) {
+    return groups.findGroup(this.db, sourceUuid, uuid);
+  }
+  touchGroup(sourceUuid: string, uuid: string) {
+    return groups.touchGroup(this.db, sourceUuid, uuid);
   }
   listGroups(sourceUuid: string, query: ScimListQuery) {
     return groups.listGroups(this.db, sourceUuid, query);
@@ -79,7 +80,11 @@ const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serializati
 const MAX_ATTEMPTS = 3;
 
 function unitOf(db: Kysely<Database>, box: SecretBox): ScimUnit {
-  return { scim: new SqlScimRepository(db, box), sessions: new SqlSessionRepository(db), events: new SqlEventRepository(db) };
+  return {
+    scim: guardDataErrors(new SqlScimRepository(db, box)),
+    sessions: new SqlSessionRepository(db),
+    events: new SqlEventRepository(db),
+  };
 }
 
 export function createScimStore(db: Kysely<Database>, box: SecretBox): ScimStore {
@@ -92,7 +97,7 @@ export function createScimStore(db: Kysely<Database>, box: SecretBox): ScimStore
         } catch (e) {
           // PostgreSQL aborted the whole transaction; re-running it from the start is safe.
           if (attempt < MAX_ATTEMPTS && RETRYABLE.has((e as { code?: string })?.code ?? '')) continue;
-          throw e;
+          throw asClientError(e);
         }
       }
     },

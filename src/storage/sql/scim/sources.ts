@@ -1,4 +1,4 @@
-/** SCIM source lookup for authentication, and its property mappings. */
+/** SCIM source lookup for authentication, with the source's property mappings. */
 import { sql, type Kysely } from 'kysely';
 import type { SecretBox } from '../../../security/secret-box.js';
 import type { Database } from '../../schema.js';
@@ -29,6 +29,10 @@ export async function resolveSource(db: Kysely<Database>, box: SecretBox, slug: 
       't.user_id',
       'tu.username as token_username',
       'tu.is_active as token_user_active',
+      sql<Array<ScimMappingDefinition & { target: string }>>`(
+        SELECT coalesce(json_agg(json_build_object('name', pm.name, 'expression', pm.expression, 'target', spm.target) ORDER BY pm.name), '[]'::json)
+        FROM source_property_mappings spm JOIN property_mappings pm ON pm.pm_uuid = spm.pm_uuid
+        WHERE spm.source_uuid = s.pbm_uuid AND pm.kind = 'scim')`.as('mappings'),
     ])
     .where('s.slug', '=', slug)
     .where('s.kind', '=', 'scim')
@@ -42,6 +46,10 @@ export async function resolveSource(db: Kysely<Database>, box: SecretBox, slug: 
       enabled: row.enabled,
       userPathTemplate: row.user_path_template,
       tokenUuid: row.token_uuid,
+      mappings: {
+        user: row.mappings.filter((m) => m.target === 'user').map(({ name, expression }) => ({ name, expression })),
+        group: row.mappings.filter((m) => m.target === 'group').map(({ name, expression }) => ({ name, expression })),
+      },
     },
     token:
       row.presented_uuid === null || row.user_id === null
@@ -56,16 +64,4 @@ export async function resolveSource(db: Kysely<Database>, box: SecretBox, slug: 
             userActive: row.token_user_active ?? false,
           },
   };
-}
-
-export async function sourceMappings(db: Kysely<Database>, sourceUuid: string, target: 'user' | 'group'): Promise<ScimMappingDefinition[]> {
-  return db
-    .selectFrom('source_property_mappings as spm')
-    .innerJoin('property_mappings as pm', 'pm.pm_uuid', 'spm.pm_uuid')
-    .select(['pm.name', 'pm.expression'])
-    .where('spm.source_uuid', '=', sourceUuid)
-    .where('spm.target', '=', target)
-    .where('pm.kind', '=', 'scim')
-    .orderBy('pm.name')
-    .execute();
 }

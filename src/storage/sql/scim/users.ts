@@ -19,18 +19,6 @@ function base(db: Kysely<Database>, sourceUuid: string) {
     .where('l.source_uuid', '=', sourceUuid);
 }
 
-/** Re-read after a write; the link id is the primary key, the source is implied. */
-async function byLink(db: Kysely<Database>, linkId: string) {
-  const row = await db
-    .selectFrom('scim_source_users as l')
-    .innerJoin('users as u', 'u.id', 'l.user_id')
-    .selectAll('u')
-    .select(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
-    .where('l.id', '=', linkId)
-    .executeTakeFirstOrThrow();
-  return toRecord(row as Row);
-}
-
 function toRecord(r: Row): ScimUserRecord {
   return {
     linkId: r.link_id,
@@ -95,35 +83,59 @@ export async function listUsers(db: Kysely<Database>, sourceUuid: string, query:
   return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
 }
 
+/**
+ * One statement: the user and its link row are inserted together (a data-modifying CTE), so a
+ * create costs one round trip. ON CONFLICT DO NOTHING on both: a concurrent insert of the same
+ * userName / externalId waits for the other transaction, then shows up as a missing row here.
+ */
 export async function createUser(db: Kysely<Database>, sourceUuid: string, input: NewScimUser): Promise<ScimUserRecord> {
-  // ON CONFLICT DO NOTHING: a concurrent insert of the same name waits, then reports a conflict.
-  const user = await db
-    .insertInto('users')
-    .values({
-      username: input.username,
-      name: input.name,
-      email: input.email,
-      password: null,
-      is_active: input.isActive,
-      type: 'internal',
-      path: input.path,
-      attributes: toJson(input.attributes),
-    })
-    .onConflict((oc) => oc.column('username').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (!user) throw new ConflictError(`A user with userName "${input.username}" already exists.`, 'userName');
   const linkId = randomUUID();
-  const link = await db
-    .insertInto('scim_source_users')
-    .values({ id: linkId, external_id: input.externalId ?? linkId, user_id: user.id, source_uuid: sourceUuid, attributes: toJson(input.payload) })
-    .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
-    .returning('id')
+  const row = await db
+    .with('nu', (q) =>
+      q
+        .insertInto('users')
+        .values({
+          username: input.username,
+          name: input.name,
+          email: input.email,
+          password: null,
+          is_active: input.isActive,
+          type: 'internal',
+          path: input.path,
+          attributes: toJson(input.attributes),
+        })
+        .onConflict((oc) => oc.column('username').doNothing())
+        .returningAll(),
+    )
+    .with('nl', (q) =>
+      q
+        .insertInto('scim_source_users')
+        .columns(['id', 'external_id', 'user_id', 'source_uuid', 'attributes'])
+        .expression((eb) =>
+          eb
+            .selectFrom('nu')
+            .select([
+              sql<string>`${linkId}::text`.as('id'),
+              sql<string>`${input.externalId ?? linkId}::text`.as('external_id'),
+              'nu.id as user_id',
+              sql<string>`${sourceUuid}::uuid`.as('source_uuid'),
+              sql<string>`${toJson(input.payload)}::jsonb`.as('attributes'),
+            ]),
+        )
+        .onConflict((oc) => oc.columns(['source_uuid', 'external_id']).doNothing())
+        .returningAll(),
+    )
+    .selectFrom('nu')
+    .leftJoin('nl', 'nl.user_id', 'nu.id')
+    .selectAll('nu')
+    .select(['nl.id as link_id', 'nl.external_id', 'nl.last_update', 'nl.attributes as payload'])
     .executeTakeFirst();
-  if (!link) throw new ConflictError(`A user with externalId "${input.externalId}" already exists.`, 'externalId');
-  return byLink(db, linkId);
+  if (!row) throw new ConflictError(`A user with userName "${input.username}" already exists.`, 'userName');
+  if (row.link_id === null) throw new ConflictError(`A user with externalId "${input.externalId}" already exists.`, 'externalId');
+  return toRecord(row as Row);
 }
 
+/** Two UPDATE … RETURNING statements; the record is assembled from what they return. */
 export async function updateUser(db: Kysely<Database>, user: ScimUserRecord, update: ScimUserUpdate): Promise<ScimUserRecord> {
   const f = update.fields;
   const values: Record<string, unknown> = { last_updated: sql`now()` };
@@ -135,19 +147,25 @@ export async function updateUser(db: Kysely<Database>, user: ScimUserRecord, upd
   if (f.attributes !== undefined) values.attributes = toJson(f.attributes);
   const link: Record<string, unknown> = { attributes: toJson(update.payload), last_update: sql`now()` };
   if (update.externalId !== undefined) link.external_id = update.externalId;
+  let u;
   try {
-    await db.updateTable('users').set(values).where('id', '=', user.userId).execute();
+    u = await db.updateTable('users').set(values).where('id', '=', user.userId).returningAll().executeTakeFirstOrThrow();
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(`A user with userName "${f.username}" already exists.`, 'userName');
     throw e;
   }
   try {
-    await db.updateTable('scim_source_users').set(link).where('id', '=', user.linkId).execute();
+    const l = await db
+      .updateTable('scim_source_users')
+      .set(link)
+      .where('id', '=', user.linkId)
+      .returning(['id as link_id', 'external_id', 'last_update', 'attributes as payload'])
+      .executeTakeFirstOrThrow();
+    return toRecord({ ...u, ...l } as Row);
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(`A user with externalId "${update.externalId}" already exists.`, 'externalId');
     throw e;
   }
-  return byLink(db, user.linkId);
 }
 
 /**

@@ -56,7 +56,7 @@ export class SqlGroupConnectionRepository implements GroupConnectionRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(kind: string | null, query: ListQuery): Promise<Page<GroupConnection>> {
-    const fast = await listByOwnerGroups(this.db, 'group_source_connections', kind, FIELDS, query);
+    const fast = await listByOwnerGroups(this.db, 'group_source_connections', kind, query);
     if (fast) return { items: fast.items.map((r) => toConnection(r as Row)), total: fast.total };
     let qb = this.db
       .selectFrom('group_source_connections as gsc')

@@ -3,15 +3,15 @@
  * stored sealed. Joins to users/sources are LEFT joins on primary keys so PostgreSQL drops
  * them from the count query whenever no filter, search or ordering needs them.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { NotFoundError } from '../../../errors/index.js';
 import type { SecretBox } from '../../../security/secret-box.js';
 import type { ListQuery, Page } from '../../ports.js';
 import type { Database, UserSourceConnectionsTable } from '../../schema.js';
 import type { NewUserConnection, UserConnection, UserConnectionRepository } from '../../source-ports.js';
 import { withConstraints, type ConstraintMessages } from '../errors.js';
-import { listPage, type FieldMap } from '../list.js';
-import { listByOwnerGroups } from './connection-pages.js';
+import { escapeLike, listPage, type FieldMap } from '../list.js';
+import { countersPerSource, listByOwnerGroups } from './connection-pages.js';
 
 export const USER_CONNECTION_FIELDS: FieldMap = {
   columns: {
@@ -56,15 +56,38 @@ export class SqlUserConnectionRepository implements UserConnectionRepository {
   ) {}
 
   async list(kind: string | null, query: ListQuery): Promise<Page<UserConnection>> {
+    const fast = await listByOwnerGroups(this.db, 'user_source_connections', kind, query);
+    if (fast) return { items: fast.items.map((r) => toConnection(r as Row)), total: fast.total };
     let qb = this.db
       .selectFrom('user_source_connections as usc')
       .leftJoin('sources as s', 's.pbm_uuid', 'usc.source_uuid')
       .leftJoin('users as u', 'u.id', 'usc.user_id')
       .selectAll('usc');
     if (kind) qb = qb.where('usc.kind', '=', kind);
-    const fast = await listByOwnerGroups(this.db, 'user_source_connections', kind, USER_CONNECTION_FIELDS, query);
-    if (fast) return { items: fast.items.map((r) => toConnection(r as Row)), total: fast.total };
-    return listPage(qb, USER_CONNECTION_FIELDS, query, toConnection);
+    if (query.search) {
+      // Same matches as a contains-search over username, slug and identifier, written so each
+      // arm can use an index (user_id / source_uuid btrees, identifier trigram) instead of
+      // scanning the three-table join.
+      // Matching sources are resolved first: the sources table is tiny, and an unknown
+      // `source_uuid = ANY(…)` arm makes the planner give up the bitmap plan for a full scan.
+      const p = `%${escapeLike(query.search)}%`;
+      const bySlug = (await this.db.selectFrom('sources').select('pbm_uuid').where(sql<boolean>`slug ILIKE ${p}`).execute()).map((r) => r.pbm_uuid);
+      const sourceArm = bySlug.length > 0 ? sql`OR usc.source_uuid IN (${sql.join(bySlug)})` : sql``;
+      qb = qb.where(sql<boolean>`(usc.identifier ILIKE ${p} OR usc.user_id = ANY(ARRAY(SELECT id FROM users WHERE username ILIKE ${p})) ${sourceArm})`);
+    } else if (query.filters.length === 0) {
+      return this.unfiltered(qb, kind, query);
+    }
+    return listPage(qb, USER_CONNECTION_FIELDS, { ...query, search: null }, toConnection);
+  }
+
+  /** No filter, no search: the exact total comes from the counter table, not a million-row count. */
+  private async unfiltered(qb: any, kind: string | null, query: ListQuery): Promise<Page<UserConnection>> {
+    let total = 0;
+    for (const c of await countersPerSource(this.db, kind)) total += Number(c.n);
+    if (total === 0 || query.offset >= total) return { items: [], total };
+    for (const o of query.ordering) qb = qb.orderBy(sql.raw(USER_CONNECTION_FIELDS.columns[o.field]), o.desc ? 'desc' : 'asc');
+    const rows: Row[] = await qb.orderBy(sql.raw(USER_CONNECTION_FIELDS.tiebreak), 'asc').offset(query.offset).limit(query.limit).execute();
+    return { items: rows.map(toConnection), total };
   }
 
   async byId(id: number): Promise<UserConnection | null> {

@@ -32,7 +32,7 @@ const listSpec: ListSpec = {
   filters: {
     managed: { type: 'string', multi: true },
     // Only `true` can be expressed through ListQuery (an IS NULL filter); see the report.
-    managed__isnull: { type: 'boolean', field: 'managed' },
+    managed__isnull: { type: 'boolean' },
     name: { type: 'string' },
   },
   ordering: { name: 'name', managed: 'managed' },
@@ -64,7 +64,7 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKi
     listSpec,
     handlers: {
       authorize: async (req) => void (await requireSuperuser(ctx, req)),
-      list: (_req, q) => listSourceMappings(ctx, kind, managedIsNull(q)),
+      list: (_req, q) => listSourceMappings(ctx, kind, q),
       get: (_req, id) => getSourceMapping(ctx.store.repos, kind, id),
       create: (_req, data) => createSourceMapping(ctx, kind, data as PropertyMappingData),
       update: (_req, id, data) => updateSourceMapping(ctx, kind, id, data as PropertyMappingData),
@@ -73,15 +73,6 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKi
       serialize: async (_req, items) => items.map(serializeSourceMapping),
     },
   });
-}
-
-/** `managed__isnull=true` → `managed IS NULL`; `false` cannot be expressed and is dropped. */
-function managedIsNull(q: Parameters<typeof listSourceMappings>[2]): Parameters<typeof listSourceMappings>[2] {
-  const filters = q.filters.flatMap((f) => {
-    if (f.field !== 'managed' || typeof f.value !== 'boolean') return [f];
-    return f.value ? [{ field: 'managed', value: null }] : [];
-  });
-  return { ...q, filters };
 }
 
 export function registerSourcePropertyMappingRoutes(api: ApiRegistry, ctx: ServiceContext): void {

@@ -1,7 +1,6 @@
 /** /api/v3/sources/all/ — every source regardless of kind (authentik's SourceViewSet). */
 import type { ServiceContext } from '../../../../services/context.js';
-import { deleteSource, getSource, listSources, setIconFile, setIconUrl, sourceTypes, userSettings } from '../../../../services/sources/sources.js';
-import { sourceUsedBy } from '../../../../services/sources/used-by.js';
+import { deleteSource, getSource, listSources, setIconFile, setIconUrl, sourceTypes, usedBySource, userSettings } from '../../../../services/sources/sources.js';
 import type { Source } from '../../../../storage/source-ports.js';
 import { requirePrincipal, requireSuperuser } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
@@ -9,7 +8,7 @@ import { validateBody } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
 import type { ApiRegistry } from '../../registry.js';
 import { serializeSource, sourceSerializer } from './base.js';
-import { ensureMultipartParser, readIconForm } from './multipart.js';
+import { readIconForm } from './multipart.js';
 
 const listSpec: ListSpec = {
   filters: { slug: { type: 'string' }, name: { type: 'string' }, managed: { type: 'string' }, pbm_uuid: { type: 'uuid' } },
@@ -48,11 +47,10 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
       list: (_req, q) => listSources(ctx, q),
       get: (_req, slug) => getSource(ctx.store.repos, slug),
       destroy: (_req, slug) => deleteSource(ctx, slug),
-      usedBy: async (_req, slug) => sourceUsedBy(ctx.store.repos, await getSource(ctx.store.repos, slug)),
+      usedBy: (_req, slug) => usedBySource(ctx, slug),
       serialize: async (_req, items) => items.map(serializeSource),
     },
   });
-  ensureMultipartParser(api);
   api.route(
     { method: 'POST', path: '/sources/all/:slug/set_icon/', operationId: 'sources_all_set_icon_create', tag: 'sources', requestBody: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, clear: { type: 'boolean' } } } },
     async (req) => {

@@ -1,22 +1,18 @@
 /**
  * `multipart/form-data` for the icon upload (the 2024.8 client's `set_icon` always sends a
- * form). The API scope has no multipart parser, so one is added to it here: the raw body is
- * kept and decoded with the platform's FormData parser inside the handler.
+ * form). The raw body is kept and decoded with the platform's FormData parser in the handler.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ValidationError } from '../../../../errors/index.js';
-import type { ApiRegistry } from '../../registry.js';
 
 interface RawMultipart {
   rawMultipart: Buffer;
   contentType: string;
 }
 
-export function ensureMultipartParser(api: ApiRegistry): void {
-  // ApiRegistry does not expose its Fastify scope; see the report to the lead.
-  const app = (api as unknown as { app: FastifyInstance }).app;
-  if (app.hasContentTypeParser('multipart/form-data')) return;
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
+/** Registered on the API scope: keeps the raw body; handlers decode it with `readIconForm`. */
+export function registerMultipartParser(scope: FastifyInstance): void {
+  scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (req, body, done) => {
     done(null, { rawMultipart: body as Buffer, contentType: String(req.headers['content-type']) } satisfies RawMultipart);
   });
 }

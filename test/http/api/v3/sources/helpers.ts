@@ -52,9 +52,12 @@ export async function createScim(app: TestApp, slug: string): Promise<Record<str
 
 export const PERMISSION_DENIED = { detail: 'You do not have permission to perform this action.' };
 
-/** Recursively collects the key paths of a JSON value (arrays: keys of their first element). */
+/** Recursively collects key paths (`a.b`, `list[].c`); arrays contribute the keys of their first element. */
 export function keyPaths(value: unknown, prefix = ''): string[] {
   if (Array.isArray(value)) return value.length > 0 ? keyPaths(value[0], `${prefix}[]`) : [];
   if (value === null || typeof value !== 'object') return [];
-  return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...keyPaths(v, `${prefix}${k}.`)]);
+  return Object.entries(value).flatMap(([k, v]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    return [path, ...keyPaths(v, path)];
+  });
 }

@@ -1,0 +1,65 @@
+/** createScimStore: transactions roll back on any throw and retry after a deadlock. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScimStore } from '../../../src/storage/sql/scim/index.js';
+import type { ScimStore } from '../../../src/storage/scim-ports.js';
+import { createTestApp, type TestApp } from '../../support/app.js';
+import { createScimSource, type TestScimSource } from '../../http/scim/support.js';
+
+let app: TestApp;
+let store: ScimStore;
+let source: TestScimSource;
+
+beforeAll(async () => {
+  app = await createTestApp();
+  store = createScimStore(app.db, app.ctx.box);
+  source = await createScimSource(app);
+});
+afterAll(async () => app?.close());
+
+const newUser = (username: string) => ({ username, name: '', email: '', isActive: true, path: 'users', attributes: {}, externalId: null, payload: { userName: username } });
+
+describe('ScimStore', () => {
+  it('resolves the source and the presented token in one call', async () => {
+    const r = await store.scim.resolveSource(source.slug, source.key);
+    expect(r?.source).toMatchObject({ uuid: source.uuid, slug: source.slug, enabled: true, tokenUuid: source.tokenUuid });
+    expect(r?.token).toMatchObject({ uuid: source.tokenUuid, intent: 'api', userId: source.serviceAccountId, userActive: true });
+    expect((await store.scim.resolveSource(source.slug, 'wrong'))?.token).toBeNull();
+    expect((await store.scim.resolveSource(source.slug, null))?.token).toBeNull();
+    expect(await store.scim.resolveSource('missing', source.key)).toBeNull();
+  });
+
+  it('rolls the whole unit of work back when anything throws', async () => {
+    await expect(store.transaction(async (unit) => {
+      await unit.scim.createUser(source.uuid, newUser('rolled-back'));
+      throw new Error('late failure');
+    })).rejects.toThrow('late failure');
+    expect(await app.ctx.store.repos.users.byUsername('rolled-back')).toBeNull();
+  });
+
+  it('retries a transaction PostgreSQL aborted with a deadlock, then gives up after three attempts', async () => {
+    let attempts = 0;
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const result = await store.transaction(async (unit) => {
+      attempts += 1;
+      await unit.scim.createUser(source.uuid, newUser(`retry-${attempts}`));
+      if (attempts < 2) throw deadlock;
+      return 'done';
+    });
+    expect(result).toBe('done');
+    expect(attempts).toBe(2);
+    expect(await app.ctx.store.repos.users.byUsername('retry-1')).toBeNull();
+    expect(await app.ctx.store.repos.users.byUsername('retry-2')).not.toBeNull();
+    let always = 0;
+    await expect(store.transaction(async () => {
+      always += 1;
+      throw deadlock;
+    })).rejects.toBe(deadlock);
+    expect(always).toBe(3);
+  });
+
+  it('reports unique violations as conflicts naming the attribute', async () => {
+    await store.transaction((unit) => unit.scim.createUser(source.uuid, { ...newUser('dupe'), externalId: 'e-dupe' }));
+    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('dupe')))).rejects.toMatchObject({ kind: 'conflict', field: 'userName' });
+    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, { ...newUser('dupe-2'), externalId: 'e-dupe' }))).rejects.toMatchObject({ kind: 'conflict', field: 'externalId' });
+  });
+});
