@@ -3,7 +3,7 @@
  * Each repository declares which logical fields map to which SQL expressions; anything
  * else was already rejected by the HTTP layer, so unknown names here are programming errors.
  */
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { ListQuery, Page } from '../ports.js';
 
 export interface FieldMap {
@@ -49,13 +49,20 @@ export async function listPage<Row, Item>(
   map: FieldMap,
   query: ListQuery,
   toItem: (row: Row) => Item,
+  /** Exact total of the unfiltered list without scanning (e.g. trigger-maintained counts). */
+  unfilteredCount?: () => Promise<number>,
 ): Promise<Page<Item>> {
   const filtered = applyFilters(qb, map, query);
-  const countRow = await (filtered as any)
-    .clearSelect()
-    .select(sql<number>`count(*)::int`.as('total'))
-    .executeTakeFirst();
-  const total = (countRow?.total as number) ?? 0;
+  let total: number;
+  if (unfilteredCount && query.filters.length === 0 && !query.search) {
+    total = await unfilteredCount();
+  } else {
+    const countRow = await (filtered as any)
+      .clearSelect()
+      .select(sql<number>`count(*)::int`.as('total'))
+      .executeTakeFirst();
+    total = (countRow?.total as number) ?? 0;
+  }
   if (total === 0 || query.offset >= total) return { items: [], total };
   let ordered: any = filtered;
   for (const o of query.ordering) {
@@ -64,4 +71,10 @@ export async function listPage<Row, Item>(
   ordered = ordered.orderBy(sql.raw(map.tiebreak), 'asc');
   const rows = (await ordered.offset(query.offset).limit(query.limit).execute()) as Row[];
   return { items: rows.map(toItem), total };
+}
+
+/** Sum of the trigger-maintained slots of `row_counts` (migration 005) for one table. */
+export async function countedRows(db: Kysely<any>, table: string): Promise<number> {
+  const r = await sql<{ n: string | number | null }>`SELECT sum(n) AS n FROM row_counts WHERE tbl = ${table}`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
 }

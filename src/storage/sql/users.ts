@@ -5,7 +5,7 @@ import type { Database, UsersTable } from '../schema.js';
 import type { ListQuery, NewUser, Page, UserRepository } from '../ports.js';
 import { withConstraints } from './errors.js';
 import { toJson } from './json.js';
-import { listPage, type FieldMap } from './list.js';
+import { countedRows, listPage, type FieldMap } from './list.js';
 
 const FIELDS: FieldMap = {
   columns: {
@@ -77,7 +77,9 @@ export class SqlUserRepository implements UserRepository {
       const want = superFilter.value === true;
       qb = qb.where(sql<boolean>`(users.id IN (${superuserIdsSql()})) = ${want}`);
     }
-    return listPage(qb, FIELDS, rest, toUser);
+    // The counter table is exact only for the plain list; any filter counts the real rows.
+    const plain = query.filters.length === 0 && !query.search;
+    return listPage(qb, FIELDS, rest, toUser, plain ? () => countedRows(this.db, 'users') : undefined);
   }
 
   async byId(id: number): Promise<User | null> {
