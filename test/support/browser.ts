@@ -19,7 +19,8 @@ export class TestBrowser {
     return jar ? [...jar].map(([k, v]) => `${k}=${v}`).join('; ') : '';
   }
 
-  #store(url: string, headers: Headers): void {
+  /** Takes the Set-Cookie headers of a response to `url` into the jar. */
+  storeCookies(url: string, headers: Headers): void {
     const host = new URL(url).host;
     for (const line of headers.getSetCookie()) {
       const [pair, ...attrs] = line.split(';');
@@ -46,7 +47,7 @@ export class TestBrowser {
       if (cookie) headers.cookie = cookie;
       if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
       const res = await fetch(current, { method, headers, body, redirect: 'manual' });
-      this.#store(current, res.headers);
+      this.storeCookies(current, res.headers);
       const location = res.headers.get('location');
       if (res.status >= 300 && res.status < 400 && location) {
         current = new URL(location, current).toString();

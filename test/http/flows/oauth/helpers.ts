@@ -48,22 +48,6 @@ export async function startEnv(opts: { slugs: string[]; accounts: OidcAccount[];
   };
 }
 
-/** Stores Set-Cookie headers into the TestBrowser's per-host jar (same rules as TestBrowser). */
-export function storeCookies(browser: TestBrowser, url: string, headers: Headers): void {
-  const host = new URL(url).host;
-  for (const line of headers.getSetCookie()) {
-    const [pair, ...attrs] = line.split(';');
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const jar = browser.cookies.get(host) ?? new Map<string, string>();
-    const expired = attrs.some((a) => /^\s*max-age=0/i.test(a) || /^\s*expires=Thu, 01 Jan 1970/i.test(a));
-    if (expired || value === '') jar.delete(name);
-    else jar.set(name, value);
-    browser.cookies.set(host, jar);
-  }
-}
-
 /**
  * Follows redirects from `url` like a browser until one points at `prefix` and returns that
  * URL without requesting it — the callback the IdP sent the browser to.
@@ -73,7 +57,7 @@ export async function untilRedirectTo(browser: TestBrowser, url: string, prefix:
   for (let i = 0; i < 20; i++) {
     const cookie = browser.cookieHeader(current);
     const res = await fetch(current, { redirect: 'manual', headers: cookie ? { cookie, accept: 'text/html' } : { accept: 'text/html' } });
-    storeCookies(browser, current, res.headers);
+    browser.storeCookies(current, res.headers);
     const location = res.headers.get('location');
     const body = await res.text();
     if (res.status < 300 || res.status >= 400 || !location) throw new Error(`no redirect to ${prefix} from ${current}: ${res.status} ${body.slice(0, 300)}`);
@@ -93,7 +77,7 @@ export async function landing(browser: TestBrowser, url: string, origins: string
     if (!origins.includes(new URL(current).origin)) return current;
     const cookie = browser.cookieHeader(current);
     const res = await fetch(current, { redirect: 'manual', headers: cookie ? { cookie, accept: 'text/html' } : { accept: 'text/html' } });
-    storeCookies(browser, current, res.headers);
+    browser.storeCookies(current, res.headers);
     const location = res.headers.get('location');
     await res.arrayBuffer();
     if (res.status < 300 || res.status >= 400 || !location) return current;
