@@ -17,12 +17,15 @@ export interface TestApp extends App {
 
 export interface TestAppOptions {
   env?: Record<string, string>;
+  /** Another instance on the same database schema (multi-instance tests); not dropped on close. */
+  shareSchemaWith?: TestApp;
   clock?: Clock;
   fetch?: typeof fetch;
 }
 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const schema = await createTestSchema();
+  const schema = options.shareSchemaWith?.schema ?? (await createTestSchema());
+  const ownsSchema = !options.shareSchemaWith;
   const config = loadConfig({
     TRIBUTARY_SECRET_KEY: 'test-secret-key-that-is-long-enough-0123456789',
     TRIBUTARY_BOOTSTRAP_TOKEN: ADMIN_TOKEN,
@@ -45,7 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
     close: async () => {
       await app.close();
-      await schema.drop();
+      if (ownsSchema) await schema.drop();
     },
   };
 }
