@@ -48,3 +48,8 @@ export async function requireSuperuser(ctx: ServiceContext, request: FastifyRequ
   if (!p.isSuperuser) throw new PermissionDeniedError();
   return p;
 }
+
+/** `authorize` for admin-only endpoints: every operation needs a superuser. */
+export function superuserOnly(ctx: ServiceContext): (request: FastifyRequest) => Promise<void> {
+  return async (request) => void (await requireSuperuser(ctx, request));
+}

@@ -8,10 +8,9 @@ import type { ServiceContext } from '../../services/context.js';
 import { completeOAuthLogin } from '../../services/oauth/complete-login.js';
 import { startOAuthLogin } from '../../services/oauth/start-login.js';
 import { LOGIN_PATH, safeRedirectPath } from '../../services/flows/plan.js';
-import { autoSubmitPage } from '../../ui/pages.js';
 import { publicBaseUrl } from '../public-url.js';
-import { sessionIdFromCookie } from '../auth.js';
 import { BrowserSession } from './browser-session.js';
+import { needsCrossSiteBounce, sendCrossSiteBounce } from './cross-site-bounce.js';
 import { sendOutcome } from './render.js';
 
 type SlugParams = { slug: string };
@@ -24,12 +23,8 @@ async function failed(request: FastifyRequest, reply: FastifyReply, session: Bro
 }
 
 async function callback(ctx: ServiceContext, request: FastifyRequest<{ Params: SlugParams }>, reply: FastifyReply, params: Record<string, unknown>) {
-  // Apple answers with a cross-site form POST, which carries no SameSite=Lax cookie. Re-post the
-  // same fields from our own origin once, so the browser's session comes along.
-  if (request.method === 'POST' && sessionIdFromCookie(request) === null && params._bounced === undefined) {
-    const fields = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    return reply.type('text/html; charset=utf-8').send(autoSubmitPage({ title: 'Signing you in…', action: request.url, fields: { ...fields, _bounced: '1' }, auto: true }));
-  }
+  // Apple answers with a cross-site form POST (response_mode=form_post).
+  if (needsCrossSiteBounce(request, params)) return sendCrossSiteBounce(request, reply, params);
   const session = await BrowserSession.load(ctx, request);
   try {
     const outcome = await completeOAuthLogin(ctx, session, {

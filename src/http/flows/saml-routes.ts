@@ -13,7 +13,7 @@ import { samlSingleLogout } from '../../services/saml/logout.js';
 import { enabledSamlSource } from '../../services/saml/source-config.js';
 import { spMetadataBySlug } from '../../services/saml/metadata.js';
 import { autoSubmitPage, messagePage } from '../../ui/pages.js';
-import { sessionIdFromCookie } from '../auth.js';
+import { needsCrossSiteBounce, sendCrossSiteBounce } from './cross-site-bounce.js';
 import { publicBaseUrl } from '../public-url.js';
 import { BrowserSession } from './browser-session.js';
 import { sendOutcome, sendPage } from './render.js';
@@ -38,16 +38,9 @@ function rawQuery(request: FastifyRequest): string {
 
 async function acs(ctx: ServiceContext, request: SlugRequest, reply: FastifyReply): Promise<FastifyReply> {
   const form = formOf(request);
-  // The IdP's form POST is cross-site, so the SameSite=Lax session cookie stays home. Re-post
-  // the same fields once from our own origin; that same-site POST carries the cookie, and an
-  // IdP-initiated login then lands in the browser's existing session.
-  if (sessionIdFromCookie(request) === null && form._bounced === undefined) {
+  if (needsCrossSiteBounce(request, form)) {
     await enabledSamlSource(ctx, request.params.slug); // unknown or disabled: 404, not a bounce
-    const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(autoSubmitPage({ title: 'Signing you in…', action: request.url, fields: { ...fields, _bounced: '1' }, auto: true }));
+    return sendCrossSiteBounce(request, reply, form);
   }
   const session = await BrowserSession.load(ctx, request);
   try {

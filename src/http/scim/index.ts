@@ -9,9 +9,8 @@ import { WriteQueue, type ScimDeps } from '../../services/scim/index.js';
 import type { ScimStore } from '../../storage/scim-ports.js';
 import { scimErrorHandler, scimNotFound } from '../errors/scim.js';
 import { registerDiscoveryRoutes } from './discovery.js';
-import { registerGroupRoutes } from './groups.js';
 import { addScimBodyParsers, scimAuthHook, sendScim } from './request.js';
-import { registerUserRoutes } from './users.js';
+import { registerResourceRoutes } from './resources.js';
 
 const ROOT_MESSAGE = { message: 'Use this base-URL with a SCIM-compatible system.' };
 
@@ -27,8 +26,7 @@ export async function registerScimRoutes(app: FastifyInstance, ctx: ServiceConte
       scope.all('/:slug/v2', async (_req, reply) => sendScim(reply, 200, ROOT_MESSAGE));
       scope.all('/:slug/v2/', async (_req, reply) => sendScim(reply, 200, ROOT_MESSAGE));
       registerDiscoveryRoutes(scope, ctx.publicUrl);
-      registerUserRoutes(scope, deps, ctx.publicUrl);
-      registerGroupRoutes(scope, deps, ctx.publicUrl);
+      registerResourceRoutes(scope, deps, ctx.publicUrl);
     },
     { prefix: '/source/scim' },
   );

@@ -9,6 +9,7 @@ import { BadRequestError, ProtocolError, ValidationError } from '../../errors/in
 import type { Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 import { syncGroups } from './group-sync.js';
+import { saveConnection } from './post-source.js';
 import { FLOW_PLAN_KEY, USER_INTERFACE_PATH, type FlowOutcome, type FlowPlan, type FlowSession } from './plan.js';
 
 export type FlowStep = FlowOutcome | { kind: 'prompt'; field: 'username'; value: string; errors: string[] };
@@ -94,23 +95,10 @@ async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan):
   if (!user) throw new BadRequestError('The user for this login no longer exists.', 'user_gone');
   if (!user.isActive) throw new BadRequestError('This account is disabled.', 'inactive');
 
-  // Post-source stage: persist the connection; reuse the user's existing one for this source.
-  const c = plan.connection;
-  const tokens = {
-    accessToken: c.accessTokenSealed ? ctx.box.decrypt(c.accessTokenSealed) : null,
-    refreshToken: c.refreshTokenSealed ? ctx.box.decrypt(c.refreshTokenSealed) : null,
-    expires: c.expires ? new Date(c.expires) : null,
-  };
-  const existing = await repos.userConnections.byUserSource(user.id, c.sourceUuid);
-  if (existing) {
-    await repos.userConnections.update(existing.id, { identifier: c.identifier, ...tokens });
-  } else {
-    await repos.userConnections.create({ kind: c.kind, userId: user.id, sourceUuid: c.sourceUuid, identifier: c.identifier, ...tokens });
-    await repos.events.record({ action: 'source_linked', user: { pk: user.id, username: user.username }, context: { source: plan.sourceName } });
-  }
+  await saveConnection(repos, ctx.box, user, plan.connection, plan.sourceName);
 
   const mode = isGroupMatchingMode(plan.groupMatchingMode) ? plan.groupMatchingMode : 'identifier';
-  await syncGroups(repos, { userId: user.id, sourceUuid: plan.sourceUuid, kind: c.kind, mode, groups: plan.groups });
+  await syncGroups(repos, { userId: user.id, sourceUuid: plan.sourceUuid, kind: plan.connection.kind, mode, groups: plan.groups });
   await repos.users.update(user.id, { lastLogin: now });
   await repos.events.record({ action: 'login', user: { pk: user.id, username: user.username }, context: { source: plan.sourceName, auth_method: 'source' } });
   return user.id;

@@ -9,6 +9,8 @@ import type { Source } from '../../storage/source-ports.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 import { renderUserPath } from '../../domain/user-path.js';
+import { BadRequestError } from '../../errors/index.js';
+import { saveConnection } from './post-source.js';
 import {
   FLOW_PLAN_KEY,
   FLOW_PLAN_TTL_MS,
@@ -85,17 +87,9 @@ export async function handleExternalIdentity(
   // Linking while logged in: save now and go to the user's source settings (SPEC §2.4).
   if (decision.action === 'link' && session.userId !== null) {
     await ctx.store.transaction(async (trx) => {
-      const existing = await trx.userConnections.byUserSource(session.userId!, source.uuid);
-      const values = {
-        identifier: identity.identifier,
-        accessToken: identity.tokens?.accessToken ?? null,
-        refreshToken: identity.tokens?.refreshToken ?? null,
-        expires: tokens.expires ? new Date(tokens.expires) : null,
-      };
-      if (existing) await trx.userConnections.update(existing.id, values);
-      else await trx.userConnections.create({ kind: source.kind, userId: session.userId!, sourceUuid: source.uuid, ...values });
       const user = await trx.users.byId(session.userId!);
-      await trx.events.record({ action: 'source_linked', user: user ? { pk: user.id, username: user.username } : {}, context: { source: source.name } });
+      if (!user) throw new BadRequestError('The signed-in user no longer exists.', 'user_gone');
+      await saveConnection(trx, ctx.box, user, { sourceUuid: source.uuid, kind: source.kind, identifier: identity.identifier, ...tokens }, source.name);
     });
     session.flash('success', `Successfully linked ${source.name}!`);
     return { kind: 'redirect', location: USER_SETTINGS_SOURCES_PATH };

@@ -2,7 +2,7 @@
 import { FLOW_DESIGNATIONS, type Flow } from '../../../domain/entities.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { createFlow, deleteFlow, getFlow, listFlows, updateFlow, type FlowInput } from '../../../services/core/flows.js';
-import { requireSuperuser } from '../../auth.js';
+import { superuserOnly } from '../../auth.js';
 import { registerCrud } from '../crud.js';
 import type { Serializer } from '../fields.js';
 import type { ListSpec } from '../listing.js';
@@ -71,7 +71,7 @@ export function registerFlowRoutes(api: ApiRegistry, ctx: ServiceContext): void 
     serializer: flowSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listFlows(ctx, q),
       get: (_req, slug) => getFlow(ctx.store.repos, slug),
       create: (_req, data) => createFlow(ctx, data as FlowInput),

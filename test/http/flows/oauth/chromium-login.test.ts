@@ -4,36 +4,26 @@
  * with the session cookie it was given.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
 import { launchChromium } from '../../../support/chromium.js';
 import { createOidcSource } from '../../../support/oauth-source.js';
-import { freePort } from '../../../support/ports.js';
-import { startOidcProvider, type FakeOidcProvider } from '../../../fakes/oidc-provider.js';
+import { CLIENT_ID, CLIENT_SECRET, startEnv, type Env } from './helpers.js';
 
-let app: TestApp;
-let idp: FakeOidcProvider;
+let env: Env;
 let base: string;
 let chrome: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
-  idp = await startOidcProvider({
-    clients: [{ clientId: 'tributary', clientSecret: 'idp-secret', redirectUris: [`${base}/source/oauth/callback/corp/`] }],
-    accounts: [{ sub: 'dana-sub', email: 'dana@example.com', email_verified: true, name: 'Dana Scully', preferred_username: 'dana' }],
-  });
-  await createOidcSource(app, { slug: 'corp', clientId: 'tributary', clientSecret: 'idp-secret', wellKnownUrl: idp.wellKnownUrl });
+  env = await startEnv({ slugs: ['corp'], accounts: [{ sub: 'dana-sub', email: 'dana@example.com', email_verified: true, name: 'Dana Scully', preferred_username: 'dana' }] });
+  base = env.base;
+  await createOidcSource(env.app, { slug: 'corp', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl: env.idp.wellKnownUrl });
   // The enrolment page must ask: the IdP's username is already taken locally.
-  await app.ctx.store.repos.users.create({ username: 'dana', name: 'Someone else' });
+  await env.app.ctx.store.repos.users.create({ username: 'dana', name: 'Someone else' });
   chrome = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {
   await chrome?.close();
-  await idp?.close();
-  await app?.close();
+  await env?.close();
 });
 
 describe('login pages in Chromium', () => {

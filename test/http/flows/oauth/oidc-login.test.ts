@@ -3,37 +3,30 @@
  * login enrols, second authenticates, a logged-in login links, and the session is a real login.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import type { TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
 import { createOidcSource } from '../../../support/oauth-source.js';
-import { freePort } from '../../../support/ports.js';
-import { startOidcProvider, type FakeOidcProvider } from '../../../fakes/oidc-provider.js';
+import type { FakeOidcProvider } from '../../../fakes/oidc-provider.js';
+import { CLIENT_ID, CLIENT_SECRET, startEnv, type Env } from './helpers.js';
 
+let env: Env;
 let app: TestApp;
 let idp: FakeOidcProvider;
 let base: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
-  idp = await startOidcProvider({
-    clients: [
-      { clientId: 'tributary', clientSecret: 'idp-secret', redirectUris: [`${base}/source/oauth/callback/idp/`, `${base}/source/oauth/callback/idp2/`] },
-    ],
+  env = await startEnv({
+    slugs: ['idp', 'idp2'],
     accounts: [
       { sub: 'alice-sub', email: 'alice@example.com', email_verified: true, name: 'Alice Liddell', preferred_username: 'alice', groups: ['wonderland', 'readers'] },
       { sub: 'bob-sub', email: 'bob@example.com', email_verified: true, name: 'Bob', preferred_username: 'bob' },
     ],
   });
-  await createOidcSource(app, { slug: 'idp', clientId: 'tributary', clientSecret: 'idp-secret', wellKnownUrl: idp.wellKnownUrl });
+  ({ app, idp, base } = env);
+  await createOidcSource(app, { slug: 'idp', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl: idp.wellKnownUrl });
 }, 60_000);
 
-afterAll(async () => {
-  await idp?.close();
-  await app?.close();
-});
+afterAll(async () => env?.close());
 
 async function me(browser: TestBrowser): Promise<{ status: number; username?: string }> {
   const res = await fetch(`${base}/api/v3/core/users/me/`, { headers: { cookie: browser.cookieHeader(base) } });
@@ -87,7 +80,7 @@ describe('OIDC source login', () => {
 
   it('links the identity to the logged-in user', async () => {
     const local = await app.ctx.store.repos.users.create({ username: 'carol', name: 'Carol' });
-    const other = await createOidcSource(app, { slug: 'idp2', clientId: 'tributary', clientSecret: 'idp-secret', wellKnownUrl: idp.wellKnownUrl });
+    const other = await createOidcSource(app, { slug: 'idp2', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl: idp.wellKnownUrl });
     // Log carol in through the password-less path: a session created by a first source login is
     // not available for her, so create one directly.
     const browser = new TestBrowser();

@@ -3,7 +3,7 @@ import type { Group } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
 import { changeMembership, createGroup, deleteGroup, getGroup, listGroups, loadGroupViews, updateGroup, type GroupInput } from '../../../../services/core/groups.js';
 import { userUid } from '../../../../services/core/users.js';
-import { requireSuperuser } from '../../../auth.js';
+import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { validateBody, type Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -64,7 +64,7 @@ async function serializeGroups(ctx: ServiceContext, groups: Group[]): Promise<Re
 }
 
 export function registerGroupRoutes(api: ApiRegistry, ctx: ServiceContext): void {
-  const admin = async (req: Parameters<typeof requireSuperuser>[1]) => void (await requireSuperuser(ctx, req));
+  const admin = superuserOnly(ctx);
   registerCrud<Group>(api, {
     basePath: '/core/groups/',
     lookup: 'group_uuid',

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { USER_TYPES, type Group, type User } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
 import { createUser, deleteUser, getUser, listUsers, loadUserViews, updateUser, type UserInput, type UserView } from '../../../../services/core/users.js';
-import { requirePrincipal, requireSuperuser } from '../../../auth.js';
+import { requirePrincipal, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { serializerSchemas, type Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -115,7 +115,7 @@ export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void 
     serializer: userSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listUsers(ctx, q),
       get: (_req, id) => getUser(ctx.store.repos, id),
       create: (_req, data) => createUser(ctx, data as UserInput),

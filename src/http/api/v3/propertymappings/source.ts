@@ -11,7 +11,7 @@ import {
   updateSourceMapping,
   type PropertyMappingData,
 } from '../../../../services/sources/property-mappings.js';
-import { requireSuperuser } from '../../../auth.js';
+import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -63,7 +63,7 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKi
     serializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listSourceMappings(ctx, kind, q),
       get: (_req, id) => getSourceMapping(ctx.store.repos, kind, id),
       create: (_req, data) => createSourceMapping(ctx, kind, data as PropertyMappingData),

@@ -2,7 +2,7 @@
 import type { ServiceContext } from '../../../../services/context.js';
 import { deleteSource, getSource, listSources, setIconFile, setIconUrl, sourceTypes, usedBySource, userSettings } from '../../../../services/sources/sources.js';
 import type { Source } from '../../../../storage/source-ports.js';
-import { requirePrincipal, requireSuperuser } from '../../../auth.js';
+import { requirePrincipal, requireSuperuser, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { validateBody } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -43,7 +43,7 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
     serializer: sourceSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listSources(ctx, q),
       get: (_req, slug) => getSource(ctx.store.repos, slug),
       destroy: (_req, slug) => deleteSource(ctx, slug),

@@ -10,7 +10,7 @@ import {
   type GroupConnectionKind,
 } from '../../../../services/sources/group-connections.js';
 import type { GroupConnection } from '../../../../storage/source-ports.js';
-import { requireSuperuser } from '../../../auth.js';
+import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ApiRegistry } from '../../registry.js';
@@ -38,13 +38,12 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: GroupConnectionKi
     serializer,
     listSpec: connectionListSpec('group'),
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listGroupConnections(ctx, kind, q),
       get: (_req, id) => getGroupConnection(ctx.store.repos, kind, id),
       create: (_req, data) => createGroupConnection(ctx, kind, data as GroupConnectionData),
       update: (_req, id, data) => updateGroupConnection(ctx, kind, id, data as GroupConnectionData),
       destroy: (_req, id) => deleteGroupConnection(ctx, kind, id),
-      usedBy: async (_req, id) => (await getGroupConnection(ctx.store.repos, kind, id), []),
       serialize: (_req, items) => serialize(ctx, items),
     },
   });

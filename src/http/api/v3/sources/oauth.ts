@@ -14,7 +14,7 @@ import {
   type OAuthSourceData,
 } from '../../../../services/sources/oauth-sources.js';
 import type { OAuthSource } from '../../../../storage/source-ports.js';
-import { requireSuperuser } from '../../../auth.js';
+import { requireSuperuser, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -111,7 +111,7 @@ export function registerOAuthSourceRoutes(api: ApiRegistry, ctx: ServiceContext)
     serializer: oauthSourceSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listOAuthSources(ctx, q),
       get: (_req, slug) => getOAuthSource(ctx.store.repos, slug),
       create: (_req, data) => createOAuthSource(ctx, data as OAuthSourceData),

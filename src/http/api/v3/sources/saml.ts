@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../../../services/context.js';
 import { importSamlMetadata, samlSourceMetadata, type ImportMetadataData } from '../../../../services/sources/saml-metadata.js';
 import { createSamlSource, deleteSamlSource, getSamlSource, listSamlSources, samlSourceUsedBy, updateSamlSource, type SamlSourceData } from '../../../../services/sources/saml-sources.js';
 import type { SamlSource } from '../../../../storage/source-ports.js';
-import { requireSuperuser } from '../../../auth.js';
+import { requireSuperuser, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { serializerSchemas, validateBody, type Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -130,7 +130,7 @@ export function registerSamlSourceRoutes(api: ApiRegistry, ctx: ServiceContext):
     serializer: samlSourceSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listSamlSources(ctx, q),
       get: (_req, slug) => getSamlSource(ctx.store.repos, slug),
       create: (_req, data) => createSamlSource(ctx, data as SamlSourceData),

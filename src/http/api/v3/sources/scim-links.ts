@@ -3,7 +3,7 @@ import type { ServiceContext } from '../../../../services/context.js';
 import { userUid } from '../../../../services/core/users.js';
 import { createScimLink, deleteScimLink, getScimLink, listScimLinks, updateScimLink, type ScimLinkData, type ScimLinkKind } from '../../../../services/sources/scim-links.js';
 import type { ScimLink } from '../../../../storage/source-ports.js';
-import { requireSuperuser } from '../../../auth.js';
+import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -75,13 +75,12 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: ScimLinkKind): vo
     serializer: serializers[kind],
     listSpec: listSpecs[kind],
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listScimLinks(ctx, kind, q),
       get: (_req, id) => getScimLink(ctx.store.repos, kind, id),
       create: (_req, data) => createScimLink(ctx, kind, data as ScimLinkData),
       update: (_req, id, data) => updateScimLink(ctx, kind, id, data as ScimLinkData),
       destroy: (_req, id) => deleteScimLink(ctx, kind, id),
-      usedBy: async (_req, id) => (await getScimLink(ctx.store.repos, kind, id), []),
       serialize: (_req, items) => serialize(ctx, kind, items),
     },
   });

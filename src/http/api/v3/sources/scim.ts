@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../../../services/context.js';
 import { createScimSource, deleteScimSource, getScimSource, listScimSources, scimSourceUsedBy, updateScimSource, type ScimSourceData } from '../../../../services/sources/scim-sources.js';
 import type { ScimSource } from '../../../../storage/source-ports.js';
-import { requireSuperuser } from '../../../auth.js';
+import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
@@ -73,7 +73,7 @@ export function registerScimSourceRoutes(api: ApiRegistry, ctx: ServiceContext):
     serializer: scimSourceSerializer,
     listSpec,
     handlers: {
-      authorize: async (req) => void (await requireSuperuser(ctx, req)),
+      authorize: superuserOnly(ctx),
       list: (_req, q) => listScimSources(ctx, q),
       get: (_req, lookup) => getScimSource(ctx.store.repos, lookup),
       create: (_req, data) => createScimSource(ctx, data as ScimSourceData),
