@@ -4,7 +4,7 @@
  */
 // @peculiar/x509 resolves its services through tsyringe, which needs this polyfill first.
 import 'reflect-metadata';
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto, X509Certificate } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -38,16 +38,25 @@ export function describeCertificate(cert: X509Certificate): CertificateInfo {
 
 export type PrivateKeyType = 'rsa' | 'ecdsa' | 'ed25519' | 'ed448';
 
+function keyTypeOf(key: KeyObject): PrivateKeyType | null {
+  const t = key.asymmetricKeyType;
+  if (t === 'rsa' || t === 'rsa-pss') return 'rsa';
+  if (t === 'ec') return 'ecdsa';
+  if (t === 'ed25519' || t === 'ed448') return t;
+  return null;
+}
+
 export function privateKeyType(pem: string): PrivateKeyType | null {
   try {
-    const t = createPrivateKey(pem).asymmetricKeyType;
-    if (t === 'rsa' || t === 'rsa-pss') return 'rsa';
-    if (t === 'ec') return 'ecdsa';
-    if (t === 'ed25519' || t === 'ed448') return t;
-    return null;
+    return keyTypeOf(createPrivateKey(pem));
   } catch {
     return null;
   }
+}
+
+/** The key type of a certificate's public key (a stored private key always matches it). */
+export function certificateKeyType(cert: X509Certificate): PrivateKeyType | null {
+  return keyTypeOf(cert.publicKey);
 }
 
 export function keyMatchesCertificate(keyPem: string, cert: X509Certificate): boolean {

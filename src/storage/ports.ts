@@ -217,6 +217,7 @@ export interface FlowStateRecord {
 }
 
 export interface FlowStateRepository {
+  /** Stores the state, replacing any earlier state under the same key. */
   put(idDigest: string, record: FlowStateRecord): Promise<void>;
   /** Deletes and returns the state (single use), or null when absent or expired. */
   take(idDigest: string, now: Date): Promise<FlowStateRecord | null>;

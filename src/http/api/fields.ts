@@ -2,7 +2,10 @@
  * Request-body validation with Django REST framework's exact messages, and the JSON Schema
  * of each field for the OpenAPI document. One declaration per serializer drives both.
  */
+import { canonicalUuid, isUuid } from '../../domain/ids.js';
 import { ValidationError, type FieldErrors } from '../../errors/index.js';
+
+export { canonicalUuid, isUuid };
 
 export type FieldType = 'string' | 'integer' | 'boolean' | 'uuid' | 'datetime' | 'choice' | 'dict' | 'json' | 'list' | 'url' | 'email' | 'slug';
 
@@ -46,7 +49,6 @@ const MESSAGES = {
   body: (t: string) => `Invalid data. Expected a dictionary, but got ${t}.`,
 };
 
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const SLUG_RE = /^[-a-zA-Z0-9_]+$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
@@ -69,15 +71,6 @@ export function pythonType(v: unknown): string {
   }
 }
 
-export function isUuid(v: unknown): v is string {
-  return typeof v === 'string' && UUID_RE.test(v);
-}
-
-/** Normalises a UUID to the canonical lowercase, hyphenated form. */
-export function canonicalUuid(v: string): string {
-  const hex = v.replace(/-/g, '').toLowerCase();
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
 
 export function isValidUrl(v: string): boolean {
   // Django's URLValidator wants scheme://host; WHATWG URL alone accepts "ftp:/host".

@@ -1,5 +1,6 @@
 /** Use cases for /core/groups/: CRUD with members, a single parent (2024.8) and cycle checks. */
 import type { Group, User } from '../../domain/entities.js';
+import { asUuid } from '../../domain/ids.js';
 import { NotFoundError, ValidationError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
@@ -24,7 +25,8 @@ export function listGroups(ctx: ServiceContext, query: ListQuery): Promise<Page<
 }
 
 export async function getGroup(repos: Repositories, uuid: string): Promise<Group> {
-  const group = /^[0-9a-f-]{32,36}$/i.test(uuid) ? await repos.groups.byUuid(uuid.toLowerCase()) : null;
+  const id = asUuid(uuid);
+  const group = id ? await repos.groups.byUuid(id) : null;
   if (!group) throw NotFoundError.forModel('Group');
   return group;
 }

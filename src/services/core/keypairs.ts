@@ -1,7 +1,8 @@
 /** Use cases for /crypto/certificatekeypairs/: validated PEM import, generation, viewing. */
 import type { Keypair, Principal } from '../../domain/entities.js';
+import { asUuid } from '../../domain/ids.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../../errors/index.js';
-import { describeCertificate, generateSelfSigned, keyMatchesCertificate, parseCertificate, privateKeyType, type CertificateInfo, type PrivateKeyType } from '../../security/certificates.js';
+import { certificateKeyType, describeCertificate, generateSelfSigned, keyMatchesCertificate, parseCertificate, privateKeyType, type CertificateInfo, type PrivateKeyType } from '../../security/certificates.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 
@@ -22,19 +23,18 @@ export function listKeypairs(ctx: ServiceContext, query: ListQuery): Promise<Pag
 }
 
 export async function getKeypair(repos: Repositories, uuid: string): Promise<Keypair> {
-  const kp = /^[0-9a-f-]{32,36}$/i.test(uuid) ? await repos.keypairs.byUuid(uuid.toLowerCase()) : null;
+  const id = asUuid(uuid);
+  const kp = id ? await repos.keypairs.byUuid(id) : null;
   if (!kp) throw NotFoundError.forModel('CertificateKeyPair');
   return kp;
 }
 
-export async function describeKeypairs(repos: Repositories, keypairs: Keypair[]): Promise<KeypairView[]> {
-  return Promise.all(
-    keypairs.map(async (keypair) => {
-      const cert = parseCertificate(keypair.certificateData);
-      const key = keypair.hasPrivateKey ? await repos.keypairs.privateKey(keypair.uuid) : null;
-      return { keypair, info: cert ? describeCertificate(cert) : null, keyType: key ? privateKeyType(key) : null };
-    }),
-  );
+/** Certificate facts for the API; the key type comes from the certificate (no key decryption). */
+export function describeKeypairs(keypairs: Keypair[]): KeypairView[] {
+  return keypairs.map((keypair) => {
+    const cert = parseCertificate(keypair.certificateData);
+    return { keypair, info: cert ? describeCertificate(cert) : null, keyType: cert && keypair.hasPrivateKey ? certificateKeyType(cert) : null };
+  });
 }
 
 function validatePem(certificateData: string, keyData: string | null | undefined): void {

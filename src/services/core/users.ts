@@ -1,6 +1,7 @@
 /** Use cases for /core/users/: CRUD with group membership and the derived superuser flag. */
 import { createHash } from 'node:crypto';
 import type { Group, Principal, User, UserType } from '../../domain/entities.js';
+import { asIntId } from '../../domain/ids.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../../errors/index.js';
 import type { ListQuery, NewUser, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
@@ -46,8 +47,8 @@ export function listUsers(ctx: ServiceContext, query: ListQuery): Promise<Page<U
 }
 
 export async function getUser(repos: Repositories, id: string | number): Promise<User> {
-  const n = typeof id === 'number' ? id : /^\d+$/.test(id) ? Number(id) : NaN;
-  const user = Number.isSafeInteger(n) && n <= 2_147_483_647 ? await repos.users.byId(n) : null;
+  const n = asIntId(id);
+  const user = n !== null ? await repos.users.byId(n) : null;
   if (!user) throw NotFoundError.forModel('User');
   return user;
 }

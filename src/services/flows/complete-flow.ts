@@ -4,6 +4,7 @@
  * stage), synchronise groups, log the user in and say so. Everything from the user write to the
  * login commits in ONE transaction, so a failure leaves no half-created user or connection.
  */
+import type { User } from '../../domain/entities.js';
 import { isGroupMatchingMode } from '../../domain/matching.js';
 import { BadRequestError, ProtocolError, ValidationError } from '../../errors/index.js';
 import type { Repositories } from '../../storage/ports.js';
@@ -74,12 +75,12 @@ function stringProp(props: Record<string, unknown>, key: string): string | undef
 
 async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan): Promise<number> {
   const now = ctx.clock.now();
-  let userId = plan.pendingUserId;
+  let user: User | null = null;
   const props = plan.promptData;
   const attributes = (props.attributes && typeof props.attributes === 'object' ? props.attributes : {}) as Record<string, unknown>;
   if (plan.designation === 'enrollment') {
     // User write stage: authentik's default creates external users from the prompt data.
-    const user = await repos.users.create({
+    user = await repos.users.create({
       username: String(props.username),
       name: stringProp(props, 'name') ?? '',
       email: stringProp(props, 'email') ?? '',
@@ -88,10 +89,9 @@ async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan):
       attributes,
       passwordHash: null,
     });
-    userId = user.id;
     await repos.events.record({ action: 'model_created', user: { pk: user.id, username: user.username }, context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: plan.sourceName } });
   }
-  const user = userId === null ? null : await repos.users.byId(userId);
+  if (!user && plan.pendingUserId !== null) user = await repos.users.byId(plan.pendingUserId);
   if (!user) throw new BadRequestError('The user for this login no longer exists.', 'user_gone');
   if (!user.isActive) throw new BadRequestError('This account is disabled.', 'inactive');
 

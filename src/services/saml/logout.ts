@@ -11,6 +11,7 @@ import type { RedirectSigning } from '../../protocols/saml/index.js';
 import type { ServiceContext } from '../context.js';
 import { safeRedirectPath, type FlowOutcome, type FlowSession } from '../flows/plan.js';
 import { allowsSha1, enabledSamlSource, samlEndpoints, signingKey, spEntityId, verificationCertificates } from './source-config.js';
+import { logoutBrowser } from '../flows/logout.js';
 import { samlSessionKey } from './consume.js';
 import { deleteIfDeleteOnLogout } from './temporary-users.js';
 
@@ -27,12 +28,6 @@ const ROOT = '/';
 
 function hasParam(rawQuery: string, name: string): boolean {
   return rawQuery.split('&').some((pair) => pair.split('=')[0] === name);
-}
-
-async function endLocalSession(ctx: ServiceContext, session: FlowSession): Promise<void> {
-  const userId = session.userId;
-  session.logout();
-  if (userId !== null) await deleteIfDeleteOnLogout(ctx, userId);
 }
 
 export async function samlSingleLogout(ctx: ServiceContext, session: FlowSession, input: SloInput): Promise<FlowOutcome> {
@@ -55,7 +50,7 @@ export async function samlSingleLogout(ctx: ServiceContext, session: FlowSession
     if (message.kind === 'LogoutResponse') {
       return { kind: 'redirect', location: safeRedirectPath(message.relayState) ?? ROOT };
     }
-    await endLocalSession(ctx, session);
+    await logoutBrowser(ctx, session);
     // Another browser (or a lost cookie): a verified request still ends the named temporary user.
     if (message.signatureVerified) {
       const connection = await ctx.store.repos.userConnections.bySourceIdentifier(source.uuid, message.nameId);
@@ -78,7 +73,7 @@ export async function samlSingleLogout(ctx: ServiceContext, session: FlowSession
   if (userId === null) return { kind: 'redirect', location: ROOT };
   const connection = await ctx.store.repos.userConnections.byUserSource(userId, source.uuid);
   const idpSession = session.get<{ nameId: string; sessionIndex: string | null }>(samlSessionKey(source.uuid));
-  await endLocalSession(ctx, session);
+  await logoutBrowser(ctx, session);
   if (!s.sloUrl || !connection) return { kind: 'redirect', location: ROOT };
   const next = typeof input.form?.next === 'string' ? input.form.next : new URLSearchParams(input.rawQuery).get('next');
   const request = createLogoutRequest({

@@ -24,8 +24,7 @@ export async function rememberAuthnRequest(ctx: ServiceContext, source: SamlSour
   const repos = ctx.store.repos;
   const key = stateKey(ctx, source.uuid, sessionId);
   const now = ctx.clock.now();
-  // Drop an older pending request of this session (the row key is unique).
-  await repos.flowStates.take(key, now);
+  // One pending request per session and source: `put` replaces an older one.
   await repos.flowStates.put(key, {
     kind: KIND,
     sessionDigest: ctx.box.lookupDigest(sessionId),

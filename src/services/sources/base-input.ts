@@ -1,5 +1,4 @@
 /** The fields every source kind accepts (SPEC §1.4), their checks and their repository form. */
-import { NotFoundError } from '../../errors/index.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { Source, SourceBaseInput, SourceKind } from '../../storage/source-ports.js';
 import { SOURCE_KINDS } from './kinds.js';
@@ -48,9 +47,3 @@ export async function validateBase(repos: Repositories, kind: SourceKind, data: 
   return errors;
 }
 
-/** Looks a source of one kind up by slug; 404 names the kind's model like DRF does. */
-export async function requireKind<S>(find: (slug: string) => Promise<S | null>, slug: string, model: string): Promise<S> {
-  const found = await find(slug);
-  if (!found) throw NotFoundError.forModel(model);
-  return found;
-}

@@ -6,7 +6,7 @@ import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { GroupConnection } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
-import { asIntId, asUuid } from './ids.js';
+import { asIntId, asUuid } from '../../domain/ids.js';
 import { FieldErrorCollector, invalidPk } from './references.js';
 
 export type GroupConnectionKind = 'oauth' | 'saml';

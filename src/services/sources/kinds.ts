@@ -78,9 +78,9 @@ export function metaModelName(kind: SourceKind): string {
 }
 
 /** Connection models per kind (2024.8 names), for `used_by`. */
-export const CONNECTION_MODELS: Record<string, { app: string; user: string; group: string; label: string }> = {
-  oauth: { app: 'authentik_sources_oauth', user: 'useroauthsourceconnection', group: 'groupoauthsourceconnection', label: 'OAuth' },
-  saml: { app: 'authentik_sources_saml', user: 'usersamlsourceconnection', group: 'groupsamlsourceconnection', label: 'SAML' },
+export const CONNECTION_MODELS: Record<string, { app: string; user: string; group: string }> = {
+  oauth: { app: 'authentik_sources_oauth', user: 'useroauthsourceconnection', group: 'groupoauthsourceconnection' },
+  saml: { app: 'authentik_sources_saml', user: 'usersamlsourceconnection', group: 'groupsamlsourceconnection' },
 };
 
 /** Property-mapping subclasses (2024.8), keyed by our mapping kind. */

@@ -6,7 +6,7 @@ import type { PropertyMapping, PropertyMappingKind } from '../../domain/entities
 import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
-import { asUuid } from './ids.js';
+import { asUuid } from '../../domain/ids.js';
 import { MAPPING_KINDS, SOURCE_KINDS } from './kinds.js';
 import { FieldErrorCollector } from './references.js';
 import type { UsedByEntry } from './used-by.js';

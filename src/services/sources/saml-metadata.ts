@@ -6,21 +6,18 @@ import { ValidationError } from '../../errors/index.js';
 import { boundedFetch } from '../../protocols/oauth/http.js';
 import { parseIdpMetadata, type IdpMetadata } from '../../protocols/saml/metadata.js';
 import { spMetadataXml } from '../saml/metadata.js';
+import { samlEndpoints } from '../saml/source-config.js';
 import { describeCertificate, parseCertificate } from '../../security/certificates.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { SamlSettingsInput, SamlSource } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
 import { getSamlSource } from './saml-sources.js';
 
-export const samlPaths = {
-  metadata: (slug: string) => `/source/saml/${slug}/metadata/`,
-  acs: (slug: string) => `/source/saml/${slug}/acs/`,
-};
 
 /** `{metadata, download_url}` — the same XML as the public metadata endpoint (one builder). */
 export async function samlSourceMetadata(ctx: ServiceContext, slug: string, baseUrl: string): Promise<{ metadata: string; download_url: string }> {
   const source = await getSamlSource(ctx.store.repos, slug);
-  return { metadata: await spMetadataXml(ctx, source, baseUrl), download_url: samlPaths.metadata(slug) };
+  return { metadata: await spMetadataXml(ctx, source, baseUrl), download_url: samlEndpoints('', source.slug).metadata };
 }
 
 export interface ImportMetadataData {

@@ -8,7 +8,7 @@ import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { NewScimLink, ScimLink, ScimLinkRepository } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
-import { asUuid } from './ids.js';
+import { asUuid } from '../../domain/ids.js';
 import { FieldErrorCollector, invalidPk } from './references.js';
 
 export type ScimLinkKind = 'users' | 'groups';

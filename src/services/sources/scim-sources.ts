@@ -3,7 +3,7 @@ import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ScimSource } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
-import { asUuid } from './ids.js';
+import { asUuid } from '../../domain/ids.js';
 import { toBaseInput, validateBase, type SourceBaseData } from './base-input.js';
 import { ensureScimServiceAccount } from './scim-service-account.js';
 import { removeSource } from './sources.js';

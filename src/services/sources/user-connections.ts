@@ -10,7 +10,7 @@ import { NotFoundError, PermissionDeniedError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { NewUserConnection, UserConnection } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
-import { asIntId, asUuid } from './ids.js';
+import { asIntId, asUuid } from '../../domain/ids.js';
 import { FieldErrorCollector, invalidPk } from './references.js';
 
 /** `null` = the `all` endpoint (every kind). */

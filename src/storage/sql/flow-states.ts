@@ -10,6 +10,8 @@ export class SqlFlowStateRepository implements FlowStateRepository {
     await this.db
       .insertInto('flow_states')
       .values({ id_digest: idDigest, kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires })
+      // A newer state under the same key (e.g. a second SAML start in one session) replaces the old.
+      .onConflict((oc) => oc.column('id_digest').doUpdateSet({ kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires }))
       .execute();
   }
 

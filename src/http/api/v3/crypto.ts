@@ -39,7 +39,7 @@ const listSpec: ListSpec = {
 };
 
 async function serialize(ctx: ServiceContext, keypairs: Keypair[]): Promise<Record<string, unknown>[]> {
-  const views = await describeKeypairs(ctx.store.repos, keypairs);
+  const views = describeKeypairs(keypairs);
   return views.map(({ keypair, info, keyType }) => {
     const base = `/api/v3/crypto/certificatekeypairs/${keypair.uuid}`;
     return {

@@ -155,6 +155,13 @@ describe('errors', () => {
     expect((await get('/api/v3/core/users/abc/')).json()).toEqual({ detail: 'No User matches the given query.' });
   });
 
+  it('answers malformed ids in paths with 404, never a failed cast', async () => {
+    for (const url of ['/api/v3/core/groups/------------------------------------/', '/api/v3/crypto/certificatekeypairs/a0eebc999c0b4ef8bb6d6bb9bd380a1-/', '/api/v3/core/users/99999999999/']) {
+      const res = await app.request({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+    }
+  });
+
   it('answers a body that is not JSON with 415', async () => {
     const res = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: 'username=x', headers: { 'content-type': 'text/plain' } });
     expect(res.statusCode).toBe(415);

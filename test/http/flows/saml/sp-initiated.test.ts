@@ -76,6 +76,14 @@ describe('SP-initiated login per binding', () => {
     expect(user).toMatchObject({ email: 'rita@example.com', path: 'goauthentik.io/sources/redirect', type: 'external' });
   });
 
+  it('starting twice at once in one session keeps one pending request, never a 500', async () => {
+    const browser = new TestBrowser();
+    await browser.get(`${base}/if/flow/default-authentication-flow/`); // obtain a session cookie
+    const cookie = browser.cookieHeader(base);
+    const starts = await Promise.all([1, 2, 3].map(() => fetch(`${base}/source/saml/post/`, { headers: { cookie }, redirect: 'manual' })));
+    expect(starts.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
   it('POST: asks "Continue to <source>", then posts an enveloped-signed request', async () => {
     idp.loginAs({ nameId: 'paul' });
     const browser = new TestBrowser();

@@ -20,6 +20,7 @@ import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
 import type { ApiRegistry } from '../../registry.js';
 import { BASE_SOURCE_FILTERS, BASE_SOURCE_ORDERING, baseUrl, matchingSourceSerializer, serializeSource } from './base.js';
+import { oauthCallbackUrl } from '../../../../services/oauth/source-config.js';
 
 const endpoint = (description: string) => ({ type: 'string' as const, nullable: true, allowBlank: true, maxLength: 255, description });
 
@@ -71,7 +72,7 @@ export function serializeOAuthSource(s: OAuthSource, base: string): Record<strin
     access_token_url: o.accessTokenUrl,
     profile_url: o.profileUrl,
     consumer_key: o.consumerKey,
-    callback_url: `${base}/source/oauth/callback/${s.slug}/`,
+    callback_url: oauthCallbackUrl(base, s.slug),
     additional_scopes: o.additionalScopes,
     type: sourceTypeDescriptor(o.providerType),
     oidc_well_known_url: o.oidcWellKnownUrl,

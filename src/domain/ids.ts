@@ -1,12 +1,20 @@
-/** Lookup parsing shared by the source use cases (path parameters arrive as strings). */
+/** Identifier parsing shared by every layer (path parameters and bodies arrive as strings). */
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-/** Canonical lowercase hyphenated UUID, or null when `v` is not one. */
-export function asUuid(v: string): string | null {
-  if (!UUID_RE.test(v)) return null;
+export function isUuid(v: unknown): v is string {
+  return typeof v === 'string' && UUID_RE.test(v);
+}
+
+/** The canonical lowercase, hyphenated form of a UUID already checked with `isUuid`. */
+export function canonicalUuid(v: string): string {
   const hex = v.replace(/-/g, '').toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Canonical UUID, or null when `v` is not one (so no invalid cast ever reaches SQL). */
+export function asUuid(v: string): string | null {
+  return isUuid(v) ? canonicalUuid(v) : null;
 }
 
 /** A positive 32-bit integer id (PostgreSQL `integer`), or null. */
