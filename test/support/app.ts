@@ -4,6 +4,7 @@ import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config/index.js';
 import type { Clock } from '../../src/services/context.js';
 import { createTestSchema, type TestSchema } from './db.js';
+import { freePort } from './ports.js';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 export const ADMIN_PASSWORD = 'correct horse battery staple';
@@ -51,4 +52,13 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       if (ownsSchema) await schema.drop();
     },
   };
+}
+
+/** A test app on a real loopback port whose public URL is that address (browser-style tests). */
+export async function createListeningTestApp(options: TestAppOptions = {}): Promise<{ app: TestApp; base: string }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const app = await createTestApp({ ...options, env: { TRIBUTARY_PUBLIC_URL: base, ...options.env } });
+  await app.http.listen({ port, host: '127.0.0.1' });
+  return { app, base };
 }

@@ -5,10 +5,9 @@
  * sealed, with the real expiry (SPEC §3.5, §3.6, §8.6, §8.7).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
 import { createOidcSource } from '../../../support/oauth-source.js';
-import { freePort } from '../../../support/ports.js';
 import { startCraftedIdp, type CraftedIdp, type IdTokenKind } from '../../../fakes/crafted-oidc-idp.js';
 import { expectLoginFailure, expectNothingWritten, whoAmI } from './helpers.js';
 
@@ -18,10 +17,7 @@ let base: string;
 let sourceUuid: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
+  ({ app, base } = await createListeningTestApp());
   idp = await startCraftedIdp({ clientId: 'crafted-client', clientSecret: 'crafted-secret' });
   sourceUuid = (await createOidcSource(app, { slug: 'crafted', clientId: 'crafted-client', clientSecret: 'crafted-secret', wellKnownUrl: idp.wellKnownUrl })).uuid;
 }, 60_000);

@@ -8,9 +8,8 @@ import { sql } from 'kysely';
 import { SESSION_COOKIE } from '../../../../src/http/auth.js';
 import type { Clock } from '../../../../src/services/context.js';
 import { startSession } from '../../../../src/services/sessions.js';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import type { Page, TestBrowser } from '../../../support/browser.js';
-import { freePort } from '../../../support/ports.js';
 import { startOidcProvider, type FakeOidcProvider, type OidcAccount } from '../../../fakes/oidc-provider.js';
 
 export const CLIENT_ID = 'tributary';
@@ -27,11 +26,8 @@ export interface Env {
 
 /** App on 127.0.0.1:<port> and an oidc-provider that accepts the callback of every `slugs`. */
 export async function startEnv(opts: { slugs: string[]; accounts: OidcAccount[]; clock?: Clock; fetch?: typeof fetch }): Promise<Env> {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const { app, base } = await createListeningTestApp({ clock: opts.clock, fetch: opts.fetch });
   const callbackUrl = (slug: string) => `${base}/source/oauth/callback/${slug}/`;
-  const app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base }, clock: opts.clock, fetch: opts.fetch });
-  await app.http.listen({ port, host: '127.0.0.1' });
   const idp = await startOidcProvider({
     clients: [{ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUris: opts.slugs.map(callbackUrl) }],
     accounts: opts.accounts,

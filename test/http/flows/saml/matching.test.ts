@@ -4,9 +4,8 @@
  * truncation attack, and group claim synchronisation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
-import { freePort } from '../../../support/ports.js';
 import { startSession } from '../../../../src/services/sessions.js';
 import { testKeyPair } from '../../../fakes/certs.js';
 import type { ResponseOptions } from '../../../fakes/saml-idp.js';
@@ -18,10 +17,7 @@ let idp: IdpServer;
 const MODES = ['identifier', 'email_link', 'email_deny', 'username_link', 'username_deny'] as const;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
+  ({ app, base } = await createListeningTestApp());
   const idpKeys = await testKeyPair('idp');
   idp = await startIdpServer({ signing: idpKeys });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });

@@ -5,9 +5,8 @@
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
-import { freePort } from '../../../support/ports.js';
 import { testKeyPair, type TestKeyPair } from '../../../fakes/certs.js';
 import { TestSamlIdp } from '../../../fakes/saml-idp.js';
 import { createKeypair, createSamlSource, startIdpServer, URN, whoAmI, type IdpServer } from './support.js';
@@ -19,11 +18,8 @@ let spSigning: TestKeyPair;
 let slo: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
+  ({ app, base } = await createListeningTestApp());
   slo = `${base}/source/saml/slo/slo/`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
   const idpKeys = await testKeyPair('idp');
   spSigning = await testKeyPair('sp-signing');
   idp = await startIdpServer({ signing: idpKeys });

@@ -4,9 +4,8 @@
  * back to our ACS; signed assertion / signed response / both / encrypted + signed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
-import { freePort } from '../../../support/ports.js';
 import { testKeyPair, type TestKeyPair } from '../../../fakes/certs.js';
 import { TestSamlIdp } from '../../../fakes/saml-idp.js';
 import { createKeypair, createSamlSource, formFields, postCrossSite, rowCounts, startIdpServer, URN, whoAmI, type IdpServer } from './support.js';
@@ -19,10 +18,7 @@ let spEncryption: TestKeyPair;
 const kp: Record<string, string> = {};
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base } });
-  await app.http.listen({ port, host: '127.0.0.1' });
+  ({ app, base } = await createListeningTestApp());
   const idpKeys = await testKeyPair('idp');
   [spSigning, spEncryption] = await Promise.all([testKeyPair('sp-signing'), testKeyPair('sp-encryption')]);
   idp = await startIdpServer({ signing: idpKeys });

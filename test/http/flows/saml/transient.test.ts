@@ -3,9 +3,8 @@
  * runs (so it takes the AUTH path), deleted by the cleanup job once expired, and on logout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../../support/app.js';
+import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
-import { freePort } from '../../../support/ports.js';
 import { temporaryUserCleanupJob } from '../../../../src/services/saml/cleanup-job.js';
 import { testKeyPair } from '../../../fakes/certs.js';
 import { TestSamlIdp } from '../../../fakes/saml-idp.js';
@@ -18,10 +17,7 @@ const offset = { ms: 0 };
 const clock = { now: () => new Date(Date.now() + offset.ms) };
 
 beforeAll(async () => {
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: base }, clock });
-  await app.http.listen({ port, host: '127.0.0.1' });
+  ({ app, base } = await createListeningTestApp({ clock }));
   const idpKeys = await testKeyPair('idp');
   idp = await startIdpServer({ signing: idpKeys, now: clock.now });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
