@@ -21,7 +21,7 @@ export function isPlainObject(value: unknown): value is PropertyDict {
  * replace the prototype instead — a classic prototype-pollution vector when keys come from
  * IdP claims or admin-written mappings.
  */
-function setOwn(target: PropertyDict, key: string, value: unknown): void {
+export function setOwn(target: PropertyDict, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 

@@ -10,6 +10,14 @@ declare module 'fastify' {
   }
 }
 
+/** Keys that could reach an object prototype further down (like secure-json-parse's "error"). */
+function refusePrototypeKeys(key: string, value: unknown): unknown {
+  if (key === '__proto__' || (key === 'constructor' && value !== null && typeof value === 'object' && Object.hasOwn(value, 'prototype'))) {
+    throw ScimError.invalidSyntax(`The attribute name "${key}" is not allowed.`);
+  }
+  return value;
+}
+
 /**
  * RFC 7644 §3.1: clients send `application/scim+json`; plain JSON is accepted too (Okta, curl).
  * An empty body parses as undefined so the use case reports what it missed (invalidSyntax).
@@ -20,9 +28,9 @@ export function addScimBodyParsers(scope: FastifyInstance): void {
   const parse = (_req: FastifyRequest, text: string, done: (err: Error | null, body?: unknown) => void) => {
     if (text.trim() === '') return done(null, undefined);
     try {
-      done(null, JSON.parse(text) as unknown);
-    } catch {
-      done(ScimError.invalidSyntax('The request body is not valid JSON.'));
+      done(null, JSON.parse(text, refusePrototypeKeys) as unknown);
+    } catch (e) {
+      done(e instanceof ScimError ? e : ScimError.invalidSyntax('The request body is not valid JSON.'));
     }
   };
   scope.addContentTypeParser(['application/json', 'application/scim+json'], { parseAs: 'string' }, (req, body, done) =>

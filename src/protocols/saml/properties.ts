@@ -1,4 +1,5 @@
 import type { SamlAssertionResult } from './response-validator.js';
+import { setOwn } from '../../domain/properties.js';
 
 export const GROUP_CLAIM = 'http://schemas.xmlsoap.org/claims/Group';
 
@@ -13,7 +14,8 @@ export type SamlUserProperties = Record<string, string | string[]> & { username:
 export function samlPropertiesFromAssertion(result: Pick<SamlAssertionResult, 'attributes' | 'nameId'>): SamlUserProperties {
   const properties: Record<string, string | string[]> = {};
   for (const [name, values] of Object.entries(result.attributes)) {
-    if (name !== GROUP_CLAIM) properties[name] = values.length === 1 ? (values[0] as string) : [...values];
+    // setOwn: an attribute named "__proto__" stays a plain key, never the object's prototype.
+    if (name !== GROUP_CLAIM) setOwn(properties, name, values.length === 1 ? (values[0] as string) : [...values]);
   }
   const groups = result.attributes[GROUP_CLAIM];
   if (groups) properties.groups = [...groups];

@@ -1,4 +1,5 @@
 import { KNOWN_EXTENSION_SCHEMAS, MULTI_VALUED_ATTRIBUTES, isCoreSchema } from './constants.js';
+import { setOwn } from '../../domain/properties.js';
 import { ScimError } from './errors.js';
 import { matchesFilter } from './filter-eval.js';
 import { cloneJson, findKey, isPlainObject } from './json.js';
@@ -151,7 +152,9 @@ function complexChild(c: JsonObject, t: PatchTarget, create: boolean): JsonObjec
  */
 function setAttr(obj: JsonObject, name: string, value: unknown, op: 'add' | 'replace', multi: boolean): void {
   const key = findKey(obj, name) ?? name;
-  const existing = obj[key];
+  // Own properties only: an inherited `__proto__`/`constructor` must never be read or written
+  // through (prototype pollution from a client-chosen attribute name).
+  const existing = Object.hasOwn(obj, key) ? obj[key] : undefined;
   if (value === null) {
     delete obj[key];
   } else if (op === 'add' && Array.isArray(existing)) {
@@ -162,15 +165,15 @@ function setAttr(obj: JsonObject, name: string, value: unknown, op: 'add' | 'rep
   } else if (multi) {
     const items: unknown[] = [];
     appendUnique(items, toArray(value), name);
-    obj[key] = items;
+    setOwn(obj, key, items);
   } else {
-    obj[key] = value;
+    setOwn(obj, key, value);
   }
 }
 
 function writeFiltered(c: JsonObject, op: 'add' | 'replace', t: PatchTarget, value: unknown): void {
   const key = findKey(c, t.attr) ?? t.attr;
-  const current = c[key] ?? [];
+  const current = (Object.hasOwn(c, key) ? c[key] : undefined) ?? [];
   if (!Array.isArray(current)) throw ScimError.invalidPath(`"${t.attr}" is not multi-valued; a value filter needs a list.`);
   if (!t.sub && !isPlainObject(value)) {
     throw ScimError.invalidValue(`"${t.attr}[…]" without a sub-attribute needs an object value.`);
@@ -183,7 +186,7 @@ function writeFiltered(c: JsonObject, op: 'add' | 'replace', t: PatchTarget, val
     const seed = seedFromFilter(t.filter!);
     if (!seed) throw ScimError.noTarget(`No value of "${t.attr}" matches the filter.`);
     current.push(seed);
-    c[key] = current;
+    setOwn(c, key, current);
     matches = [seed];
     seeded = true;
   }

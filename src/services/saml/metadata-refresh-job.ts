@@ -89,8 +89,22 @@ export async function refreshSamlSourceMetadata(ctx: ServiceContext, source: Sam
     if (added > 0) patch.verificationKps = kps;
   }
   const changed = Object.keys(patch);
-  if (changed.length > 0) await ctx.store.repos.samlSources.update(source.uuid, {}, patch);
-  return { changed, addedCertificates: added };
+  if (changed.length === 0) return { changed, addedCertificates: added };
+  // The fetch took a while: an admin's edit in the meantime wins over what we computed from the
+  // old settings (the next run starts from the new ones).
+  const applied = await ctx.store.transaction(async (repos) => {
+    const current = await repos.samlSources.byUuid(source.uuid);
+    if (!current || basisOf(current) !== basisOf(source)) return false;
+    await repos.samlSources.update(source.uuid, {}, patch);
+    return true;
+  });
+  return applied ? { changed, addedCertificates: added } : { changed: [], addedCertificates: 0 };
+}
+
+/** The settings a refresh is computed from; if any changed, the computed patch is stale. */
+function basisOf(source: SamlSource): string {
+  const s = source.saml;
+  return JSON.stringify([s.metadataUrl, s.idpEntityId, s.bindingType, s.ssoUrl, s.sloUrl, s.verificationKp, s.verificationKps]);
 }
 
 export function samlMetadataRefreshJob(ctx: ServiceContext): Job {
