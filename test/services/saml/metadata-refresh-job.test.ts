@@ -17,7 +17,7 @@ let app: TestApp;
 let current: TestKeyPair;
 let next: TestKeyPair;
 let idp: TestSamlIdp;
-const documents = new Map<string, () => { status: number; body: string }>();
+const documents = new Map<string, () => { status: number; body: string } | Promise<{ status: number; body: string }>>();
 const fetched: string[] = [];
 
 const fakeFetch = (async (input: string | URL | Request) => {
@@ -25,7 +25,7 @@ const fakeFetch = (async (input: string | URL | Request) => {
   fetched.push(url);
   const doc = documents.get(url);
   if (!doc) return new Response('not found', { status: 404 });
-  const { status, body } = doc();
+  const { status, body } = await doc();
   return new Response(body, { status, headers: { 'content-type': 'application/samlmetadata+xml' } });
 }) as typeof fetch;
 
@@ -69,6 +69,18 @@ describe('IdP metadata refresh', () => {
 
     // Second run: nothing left to change, no duplicate key pair.
     expect(await refreshSamlSourceMetadata(app.ctx, updated)).toEqual({ changed: [], addedCertificates: 0 });
+  });
+
+  it('lets an admin edit made while the metadata was being fetched win', async () => {
+    const source = await createSamlSource(app, 'edited', { metadataUrl: 'https://idp.example.test/md-edit', idpEntityId: idp.entityId, ssoUrl: 'https://idp.example.test/old', bindingType: 'POST' });
+    documents.set('https://idp.example.test/md-edit', async () => {
+      // The admin points the source at another IdP while our fetch is in flight.
+      await app.ctx.store.repos.samlSources.update(source.uuid, {}, { ssoUrl: 'https://other-idp.example.test/sso' });
+      return { status: 200, body: idp.metadataXml() };
+    });
+    const result = await refreshSamlSourceMetadata(app.ctx, source);
+    expect(result).toEqual({ changed: [], addedCertificates: 0 });
+    expect((await app.ctx.store.repos.samlSources.byUuid(source.uuid))!.saml.ssoUrl).toBe('https://other-idp.example.test/sso');
   });
 
   it('never switches on signature checks for a source without verification certificate', async () => {
