@@ -1,4 +1,5 @@
 import type { Principal, User } from '../domain/entities.js';
+import { apiTokenUsable } from '../domain/tokens.js';
 import type { ServiceContext } from './context.js';
 import { loadSession } from './sessions.js';
 
@@ -8,13 +9,11 @@ async function asPrincipal(ctx: ServiceContext, user: User, via: Principal['via'
   return { user, isSuperuser: supers.has(user.id), via };
 }
 
-/** An API token authenticates only with intent `api`, while unexpired, for an active user. */
 export async function principalFromToken(ctx: ServiceContext, key: string): Promise<Principal | null> {
   const found = await ctx.store.repos.tokens.authenticate(key);
   if (!found) return null;
   const { token, user, isSuperuser } = found;
-  if (token.intent !== 'api' || !user.isActive) return null;
-  if (token.expiring && token.expires !== null && token.expires.getTime() <= ctx.clock.now().getTime()) return null;
+  if (!apiTokenUsable(token, user.isActive, ctx.clock.now())) return null;
   return { user, isSuperuser, via: 'token' };
 }
 

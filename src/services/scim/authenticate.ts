@@ -3,6 +3,7 @@
  * where the key is THIS source's own token. Stricter than authentik: a disabled source refuses
  * (SPEC §8.13), and expired tokens or inactive service accounts do not authenticate.
  */
+import { apiTokenUsable } from '../../domain/tokens.js';
 import { ScimError } from '../../protocols/scim/index.js';
 import type { ScimCaller, ScimDeps } from './deps.js';
 
@@ -24,8 +25,7 @@ export async function authenticateScim(deps: ScimDeps, slug: string, authorizati
   // Only the token attached to this very source: another source's token, the bootstrap admin
   // token or any other API token is refused alike.
   if (!token || source.tokenUuid === null || token.uuid !== source.tokenUuid) throw unauthenticated();
-  if (token.intent !== 'api' || !token.userActive) throw unauthenticated();
-  if (token.expiring && token.expires !== null && token.expires.getTime() <= deps.clock.now().getTime()) throw unauthenticated();
+  if (!apiTokenUsable(token, token.userActive, deps.clock.now())) throw unauthenticated();
   // Checked after the token so an anonymous caller cannot probe which sources are disabled.
   if (!source.enabled) throw new ScimError(403, undefined, 'This source is disabled.');
   return { source, actor: { pk: token.userId, username: token.username } };
