@@ -197,6 +197,7 @@ export interface EventRecord {
 export interface EventRepository {
   record(event: EventRecord): Promise<void>;
   recent(action: string, limit: number): Promise<Array<EventRecord & { created: Date }>>;
+  sweep(now: Date, batch: number): Promise<number>;
 }
 
 export interface SettingsRepository {

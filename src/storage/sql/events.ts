@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { EventRecord, EventRepository } from '../ports.js';
 import { toJson } from './json.js';
+import { sweepExpired } from './sweep.js';
 
 // authentik keeps events for a year by default.
 const RETENTION_MS = 365 * 24 * 3600 * 1000;
@@ -21,6 +22,11 @@ export class SqlEventRepository implements EventRepository {
         expires: new Date(Date.now() + RETENTION_MS),
       })
       .execute();
+  }
+
+  /** Events past their retention (a year) are deleted by the periodic sweep. */
+  sweep(now: Date, batch: number): Promise<number> {
+    return sweepExpired(this.db, 'events', now, batch);
   }
 
   async recent(action: string, limit: number): Promise<Array<EventRecord & { created: Date }>> {

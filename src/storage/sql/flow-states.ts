@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { FlowStateRecord, FlowStateRepository, ReplayCacheRepository } from '../ports.js';
 import { toJson } from './json.js';
+import { sweepExpired } from './sweep.js';
 
 export class SqlFlowStateRepository implements FlowStateRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -23,7 +24,7 @@ export class SqlFlowStateRepository implements FlowStateRepository {
   }
 
   sweep(now: Date, batch: number): Promise<number> {
-    return sweepExpired(this.db, 'flow_states', 'id_digest', now, batch);
+    return sweepExpired(this.db, 'flow_states', now, batch);
   }
 }
 
@@ -40,15 +41,6 @@ export class SqlReplayCacheRepository implements ReplayCacheRepository {
   }
 
   sweep(now: Date, batch: number): Promise<number> {
-    return sweepExpired(this.db, 'replay_cache', 'key', now, batch);
+    return sweepExpired(this.db, 'replay_cache', now, batch);
   }
-}
-
-/** Batched delete that lets concurrent sweepers on other instances skip locked rows. */
-export async function sweepExpired(db: Kysely<Database>, table: 'flow_states' | 'replay_cache' | 'sessions', key: string, now: Date, batch: number): Promise<number> {
-  const r = await sql`
-    DELETE FROM ${sql.table(table)} WHERE ${sql.ref(key)} IN (
-      SELECT ${sql.ref(key)} FROM ${sql.table(table)} WHERE expires <= ${now} LIMIT ${batch} FOR UPDATE SKIP LOCKED
-    )`.execute(db);
-  return Number(r.numAffectedRows ?? 0);
 }

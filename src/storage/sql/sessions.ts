@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { SessionRecord, SessionRepository } from '../ports.js';
-import { sweepExpired } from './flow-states.js';
+import { sweepExpired } from './sweep.js';
 import { toJson } from './json.js';
 
 /** Sessions are keyed by a digest of the cookie value; the raw id never reaches the database. */
@@ -33,7 +33,7 @@ export class SqlSessionRepository implements SessionRepository {
   }
 
   sweep(now: Date, batch: number): Promise<number> {
-    return sweepExpired(this.db, 'sessions', 'id_digest', now, batch);
+    return sweepExpired(this.db, 'sessions', now, batch);
   }
 
   async deleteForUser(userId: number): Promise<number> {

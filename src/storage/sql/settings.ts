@@ -6,6 +6,8 @@ export class SqlSettingsRepository implements SettingsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async lock(name: string): Promise<void> {
+    // A transaction-scoped lock taken in autocommit would be released at once.
+    if (!this.db.isTransaction) throw new Error('settings.lock needs a transaction');
     await sql`SELECT pg_advisory_xact_lock(hashtext(${name}))`.execute(this.db);
   }
 
