@@ -134,9 +134,9 @@ async function runBench(): Promise<void> {
     const repos = app.ctx.store.repos;
     const discovered = await discoverOidcConfiguration({ wellKnownUrl: ready.wellKnownUrl, fetch });
     const jwks = await fetchJwks({ jwksUrl: discovered.oidcJwksUrl, fetch });
-    await repos.oauthSources.create(
+    await repos.kindSources.oauth.create(
       { name: 'Bench IdP', slug: 'bench', authenticationFlow: (await repos.flows.bySlug('default-source-authentication'))!.uuid, enrollmentFlow: (await repos.flows.bySlug('default-source-enrollment'))!.uuid, userPropertyMappings: [], groupPropertyMappings: [] },
-      { providerType: 'openidconnect', consumerKey: 'bench', consumerSecret: 'bench-secret', authorizationUrl: discovered.authorizationUrl, accessTokenUrl: discovered.accessTokenUrl, profileUrl: discovered.profileUrl, oidcWellKnownUrl: ready.wellKnownUrl, oidcJwksUrl: discovered.oidcJwksUrl, oidcJwks: jwks as unknown as Record<string, unknown>, oidcIssuer: discovered.issuer ?? '', pkce: 'S256', authorizationCodeAuthMethod: 'basic_auth' },
+      { provider_type: 'openidconnect', consumer_key: 'bench', consumer_secret: 'bench-secret', authorization_url: discovered.authorizationUrl, access_token_url: discovered.accessTokenUrl, profile_url: discovered.profileUrl, oidc_well_known_url: ready.wellKnownUrl, oidc_jwks_url: discovered.oidcJwksUrl, oidc_jwks: jwks as unknown as Record<string, unknown>, oidc_issuer: discovered.issuer ?? '', pkce: 'S256', authorization_code_auth_method: 'basic_auth' },
     );
 
     // The IdP logs in "the current account", so the IdP leg of each login is serialised.

@@ -11,7 +11,7 @@ import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config/index.js';
 import { createSamlResponseValidator } from '../src/protocols/saml/index.js';
 import { SESSION_COOKIE } from '../src/http/auth.js';
-import { validatorSettings } from '../src/services/saml/source-config.js';
+import { validatorSettings } from '../src/sources/saml/source-config.js';
 import { startSession } from '../src/services/sessions.js';
 import { generateKeyPair } from '../test/fakes/certs.js';
 import { TestSamlIdp } from '../test/fakes/saml-idp.js';
@@ -60,9 +60,9 @@ try {
   const idp = new TestSamlIdp({ entityId: 'https://idp.bench.test/metadata', ssoUrl: 'https://idp.bench.test/sso', sloUrl: 'https://idp.bench.test/slo', signing: keys });
   const kp = await repos.keypairs.create({ name: 'bench-idp', certificateData: keys.certificate });
   const [auth, enroll, pre] = await Promise.all(['default-source-authentication', 'default-source-enrollment', 'default-source-pre-authentication'].map((s) => repos.flows.bySlug(s)));
-  const source = await repos.samlSources.create(
+  const source = await repos.kindSources.saml.create(
     { name: 'Bench IdP', slug: SLUG, authenticationFlow: auth!.uuid, enrollmentFlow: enroll!.uuid },
-    { preAuthenticationFlow: pre!.uuid, ssoUrl: idp.config.ssoUrl, idpEntityId: idp.entityId, verificationKp: kp.uuid, allowIdpInitiated: true, signedAssertion: true },
+    { pre_authentication_flow: pre!.uuid, sso_url: idp.config.ssoUrl, idp_entity_id: idp.entityId, verification_kp: kp.uuid, allow_idp_initiated: true, signed_assertion: true },
   );
   const settings = await validatorSettings(app.ctx, source, BASE);
 
@@ -81,11 +81,11 @@ try {
       }),
     );
   }
-  console.log(`signed ${N} responses (${documents[0]!.length} bytes base64 each) in ${fmt(performance.now() - t0, 0)} ms`);
+  console.log(`signed ${N} responses (${documents[0].length} bytes base64 each) in ${fmt(performance.now() - t0, 0)} ms`);
 
   // Bare library: parse, load the assertion's signature, checkSignature — nothing else.
   const bareCheck = (i: number) => {
-    const xml = Buffer.from(documents[i]!, 'base64').toString('utf8');
+    const xml = Buffer.from(documents[i], 'base64').toString('utf8');
     const doc = new DOMParser().parseFromString(xml, 'text/xml');
     const signature = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
     const sig = new SignedXml({ publicCert: keys.certificate, getCertFromKeyInfo: () => null });
@@ -95,11 +95,11 @@ try {
   // Our validator alone (certificates prepared once, as the ACS does with its validator cache).
   const validate = createSamlResponseValidator(settings);
   const coreCheck = (i: number) => {
-    validate(documents[i]!, { now: new Date() });
+    validate(documents[i], { now: new Date() });
   };
 
   await app.http.listen({ port: 0, host: '127.0.0.1' });
-  const url = `http://127.0.0.1:${(app.http.server!.address() as { port: number }).port}/source/saml/${SLUG}/acs/`;
+  const url = `http://127.0.0.1:${(app.http.server.address() as { port: number }).port}/source/saml/${SLUG}/acs/`;
   const session = await startSession(app.ctx, repos, null);
   const cookie = `${SESSION_COOKIE}=${encodeURIComponent(app.http.signCookie(session.id))}`;
   const statuses = new Map<number, number>();
@@ -107,7 +107,7 @@ try {
     const res = await fetch(url, {
       method: 'POST',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ SAMLResponse: documents[i]!, _bounced: '1' }).toString(),
+      body: new URLSearchParams({ SAMLResponse: documents[i], _bounced: '1' }).toString(),
       redirect: 'manual',
     });
     await res.arrayBuffer();

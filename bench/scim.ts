@@ -147,13 +147,13 @@ try {
   const patches = await load({ kind: 'patch', groups: spreadGroups, users });
   const hot = await load({ kind: 'patch', groups: [hotGroup], users });
 
-  const floorGroup = (await pool.query<{ group_uuid: string }>("INSERT INTO groups (name) VALUES ('floor-group') RETURNING group_uuid")).rows[0]!.group_uuid;
+  const floorGroup = (await pool.query<{ group_uuid: string }>("INSERT INTO groups (name) VALUES ('floor-group') RETURNING group_uuid")).rows[0].group_uuid;
   const userIds = (await pool.query<{ id: number }>("SELECT id FROM users WHERE username LIKE 'floor-user-%' ORDER BY id")).rows.map((r) => r.id);
   const membersFloor = await closedLoop(SECONDS, async (i) => {
     await pool.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [floorGroup, userIds[i % userIds.length]]);
     return true;
   });
-  const members = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM group_members gm JOIN scim_source_groups l ON l.group_uuid = gm.group_uuid')).rows[0]!.n);
+  const members = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM group_members gm JOIN scim_source_groups l ON l.group_uuid = gm.group_uuid')).rows[0].n);
 
   console.log(line('SCIM POST /Users (distinct users)', posts));
   console.log(line('  floor: INSERT INTO users (pg)', usersFloor));

@@ -45,7 +45,8 @@ export function load(url: string, headers: Record<string, string>, seconds: numb
     child.on('error', reject);
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`autocannon exited ${code}`));
-      const r = JSON.parse(out);
+      // The fields of autocannon's --json summary that the benchmarks print.
+      const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number };
       resolve({ requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx });
     });
   });

@@ -38,7 +38,7 @@ try {
   const sample = await fetch(`http://127.0.0.1:${port}${path}`, { headers });
   const bytes = await sample.text();
   if (sample.status !== 200) throw new Error(`unexpected status ${sample.status}: ${bytes.slice(0, 200)}`);
-  console.log(`response: ${bytes.length} bytes, count=${JSON.parse(bytes).pagination.count}`);
+  console.log(`response: ${bytes.length} bytes, count=${(JSON.parse(bytes) as { pagination: { count: number } }).pagination.count}`);
 
   const bare = Fastify({ logger: false });
   bare.get('/bare', (_req, reply) => reply.type('application/json').send(bytes));

@@ -1,23 +1,25 @@
 // The whole suite, twice: on the embedded PGlite database, then on PostgreSQL in a fresh
 // database that is dropped afterwards. Extra arguments go to vitest (e.g. a test path).
+// vitest runs under the chosen Node (see runtime.mjs); its worker forks inherit it.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
+import { describeRuntime, ensureRuntimeOrExit, runtimeEnv } from './runtime.mjs';
 
 const args = process.argv.slice(2);
 const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const onlyPglite = process.env.TRIBUTARY_TEST_ONLY === 'pglite';
 const onlyPostgres = process.env.TRIBUTARY_TEST_ONLY === 'postgres';
+const rt = ensureRuntimeOrExit();
+console.log(describeRuntime(rt));
 
 function runVitest(label, env) {
   const out = `.vitest-results-${label}.json`;
   rmSync(out, { force: true });
   console.log(`\n=== test suite on ${label} ===`);
-  const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`, ...args], {
-    stdio: 'inherit',
-    env: { ...process.env, ...env },
-  });
+  const vitest = ['node_modules/vitest/vitest.mjs', 'run', '--reporter=default', '--reporter=json', `--outputFile=${out}`];
+  const r = spawnSync(rt.execPath, [...vitest, ...args], { stdio: 'inherit', env: runtimeEnv(rt, { ...process.env, ...env }) });
   let passed = 0;
   let failed = 0;
   let skipped = 0;

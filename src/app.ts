@@ -8,7 +8,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Config } from './config/index.js';
+import { startupWarnings, type Config } from './config/index.js';
 import { createMappingSandbox } from './protocols/mapping/index.js';
 import { randomUrlToken } from './security/random.js';
 import { SecretBox } from './security/secret-box.js';
@@ -16,19 +16,17 @@ import { bootstrap } from './services/bootstrap.js';
 import { systemClock, type Clock, type ServiceContext } from './services/context.js';
 import { registerApi } from './http/api/v3/index.js';
 import { registerFlowRoutes } from './http/flows/routes.js';
-import { registerScimRoutes } from './http/scim/index.js';
 import { createScheduler, type Scheduler } from './services/jobs/scheduler.js';
+import { sourceModules } from './sources/modules.js';
 import { sweepExpiredJob } from './services/jobs/sweep-expired.js';
-import { refreshOidcSourcesJob } from './services/jobs/refresh-oidc-sources.js';
-import { temporaryUserCleanupJob } from './services/saml/cleanup-job.js';
-import { samlMetadataRefreshJob } from './services/saml/metadata-refresh-job.js';
 import { registerHealthRoutes } from './http/health.js';
+import securityHeaders from './http/security-headers.js';
+import { registerInputGuard } from './http/input-guard.js';
 import { createPgliteDatabase } from './storage/drivers/pglite.js';
 import { createPostgresDatabase } from './storage/drivers/postgres.js';
 import { migrate } from './storage/migrator.js';
 import type { Database } from './storage/schema.js';
 import { SqlStore } from './storage/sql/store.js';
-import { createScimStore } from './storage/sql/scim/index.js';
 import type { PGlite } from '@electric-sql/pglite';
 
 export interface AppOptions {
@@ -104,20 +102,24 @@ export async function createApp(options: AppOptions): Promise<App> {
         ? false
         : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: true,
+    // Forwarded headers decide request.host/protocol, hence ACS/audience/SCIM URLs when no
+    // public URL is set: honoured only from the proxies the operator named.
+    trustProxy: config.trustProxy,
     return503OnClosing: true,
     // Large page sizes and deep query strings are bounded by the API itself.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
   });
+  for (const warning of startupWarnings(config)) http.log.warn(warning);
+  await http.register(securityHeaders);
   await http.register(cookie, { secret: box.cookieSecret() });
   await http.register(formbody);
+  registerInputGuard(http);
   registerHealthRoutes(http, store);
   await http.register(async (scope) => registerApi(scope, ctx));
-  const scimStore = createScimStore(database.db, box);
-  await http.register(async (scope) => registerScimRoutes(scope, ctx, scimStore));
   await http.register(async (scope) => registerFlowRoutes(scope, ctx));
+  for (const module of sourceModules()) await module.registerRoutes?.(http, ctx);
 
-  const jobs = createScheduler([sweepExpiredJob(ctx), refreshOidcSourcesJob(ctx, http.log), temporaryUserCleanupJob(ctx), samlMetadataRefreshJob(ctx)], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
+  const jobs = createScheduler([sweepExpiredJob(ctx), ...sourceModules().flatMap((m) => m.jobs?.(ctx, http.log) ?? [])], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
   if (options.runJobs !== false) jobs.start();
 
   return {

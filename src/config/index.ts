@@ -2,6 +2,7 @@
  * The one place that reads configuration. Every variable is parsed once; all problems are
  * collected and reported together so an operator fixes them in one go.
  */
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -18,6 +19,11 @@ export interface Config {
   publicUrl: string | null;
   bootstrap: { password: string | null; token: string | null; email: string | null };
   logLevel: LogLevel;
+  /**
+   * Which peers may set X-Forwarded-For/-Host/-Proto: false (nobody, the default), true (any
+   * peer) or the addresses/CIDR ranges of the reverse proxies. Handed to Fastify's `trustProxy`.
+   */
+  trustProxy: boolean | string[];
 }
 
 export class ConfigError extends Error {
@@ -29,6 +35,47 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Fastify's (proxy-addr's) names for the usual private ranges. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IPv4/IPv6 address, optionally with a prefix length (`10.0.0.0/8`, `fd00::/8`), or a range name. */
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(entry)) return true;
+  const slash = entry.indexOf('/');
+  const address = slash === -1 ? entry : entry.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (slash === -1) return true;
+  const prefix = entry.slice(slash + 1);
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** TRIBUTARY_TRUST_PROXY: unset/false → false; true → true; else a list of proxy addresses. */
+function parseTrustProxy(raw: string | null, problems: string[]): boolean | string[] {
+  if (raw === null || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const bad = entries.filter((e) => !isAddressOrCidr(e));
+  if (entries.length === 0 || bad.length > 0) {
+    problems.push(`TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list of proxy IP addresses, CIDR ranges or loopback/linklocal/uniquelocal (got "${bad.join(', ') || raw}")`);
+    return false;
+  }
+  return entries;
+}
+
+/** Settings that are valid but risky; the server logs each at start. */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.publicUrl === null) {
+    warnings.push(
+      'TRIBUTARY_PUBLIC_URL is unset: callback, ACS, SAML metadata and SCIM URLs are derived from each request' +
+        (config.trustProxy === false ? "'s Host header" : ' (including X-Forwarded-Host/-Proto from trusted proxies)') +
+        '; set it to the external base URL in production',
+    );
+  }
+  return warnings;
+}
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const problems: string[] = [];
@@ -90,6 +137,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${rawLevel}")`);
   }
 
+  const trustProxy = parseTrustProxy(str('TRIBUTARY_TRUST_PROXY'), problems);
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -100,5 +149,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     publicUrl,
     bootstrap: { password: str('TRIBUTARY_BOOTSTRAP_PASSWORD'), token, email },
     logLevel: rawLevel as LogLevel,
+    trustProxy,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * authentik duration strings (`timedelta_from_string`): `unit=value;unit=value`, e.g. `days=1`
- * or `hours=3;minutes=1`. Used by SAML `temporary_user_delete_after` (SPEC §4.1) and the expiry
+ * or `hours=3;minutes=1`. Used by SAML `temporary_user_delete_after` and the expiry
  * of transient users.
  *
  * Compatible with what authentik accepts (case-insensitive units, whitespace around keys and

@@ -83,7 +83,9 @@ export interface Keypair {
   managed: string | null;
 }
 
-export type PropertyMappingKind = 'oauth' | 'saml' | 'scim';
+import type { PropertyMappingKind } from '../sources/kinds.js';
+
+export type { PropertyMappingKind };
 
 export interface PropertyMapping {
   uuid: string;
@@ -101,3 +103,11 @@ export interface Principal {
 }
 
 export const SYSTEM_ATTRIBUTE_PREFIX = 'goauthentik.io/user/';
+
+/** authentik's system attributes on users that sources and flows act on. */
+export const USER_ATTRIBUTES = {
+  generated: 'goauthentik.io/user/generated',
+  sources: 'goauthentik.io/user/sources',
+  deleteOnLogout: 'goauthentik.io/user/delete-on-logout',
+  expires: 'goauthentik.io/user/expires',
+} as const;

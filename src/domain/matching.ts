@@ -1,7 +1,8 @@
 /**
- * The flow manager's decision table (SPEC §2.3, groups §2.6) as pure functions.
+ * The flow manager's decision table (docs/behaviour.md#flow-manager-the-decision-table) as pure
+ * functions.
  *
- * Deliberately safer than authentik (see SPEC §8.1, §8.3):
+ * Deliberately safer than authentik (docs/behaviour.md#deliberate-deviations-from-authentik):
  * - a logged-in user whose external identity is connected to *another* account is refused
  *   instead of being switched to that account;
  * - automatic linking (`*_link`) never targets superusers, inactive users or service accounts,
@@ -102,7 +103,7 @@ const PROPERTY_LABEL: Readonly<Record<MatchProperty, string>> = {
   name: 'group name',
 };
 
-/** SPEC §2.4 / §2.8: the access-denied text for an existing account. */
+/** authentik's access-denied text for an existing account. */
 export function deniedMessage(sourceName: string): string {
   return (
     `Request to authenticate with ${sourceName} has been denied. ` +
@@ -140,7 +141,7 @@ function decideLoggedIn(input: UserMatchInput, viewerId: EntityId): MatchDecisio
   if (String(conn.userId) === String(viewerId)) {
     return { action: 'auth', userId: conn.userId, message: `Authenticate the logged-in user with ${sourceName}.` };
   }
-  // authentik would switch the browser to the connection owner (SPEC §8.1); we refuse.
+  // authentik would switch the browser to the connection owner; we refuse.
   return deny(
     'already_linked_elsewhere',
     `This ${sourceName} account is already connected to a different user. ` +
@@ -184,7 +185,7 @@ function decideLink(input: UserMatchInput, property: 'email' | 'username'): Matc
   return { action: 'link', userId: target.id, message: `Link ${sourceName} to the user with the same ${property}.` };
 }
 
-/** SPEC §2.3 `get_action`, parts A (logged in) and B (anonymous), with the safety rules above. */
+/** authentik's `get_action` for a logged-in and an anonymous browser, with the safety rules above. */
 export function decideUserAction(input: UserMatchInput): MatchDecision {
   const { sourceName, existingConnection: conn, mode } = input;
   if (input.viewer !== null) return decideLoggedIn(input, input.viewer.userId);
@@ -229,7 +230,7 @@ export interface GroupMatchDecision {
   message: string;
 }
 
-/** SPEC §2.6: group matching, same algorithm over Group with the single property `name`. */
+/** Group matching: the same algorithm over Group with the single property `name`. */
 export function decideGroupAction(input: GroupMatchInput): GroupMatchDecision {
   const source = input.sourceName ?? 'the source';
   if (input.existingConnection !== null) {
@@ -269,7 +270,7 @@ export interface GroupSyncPlan {
 }
 
 /**
- * SPEC §2.6 / §8.14: the user ends up in exactly the resolved groups among the groups connected
+ * The user ends up in exactly the resolved groups among the groups connected
  * to THIS source; groups not connected to this source are never in `remove`.
  * @param resolvedGroupIds groups resolved from the claim in this login
  * @param currentSourceGroupIds the user's current groups that have a connection to this source

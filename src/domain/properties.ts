@@ -1,5 +1,5 @@
 /**
- * Property dictionaries built by sources (SPEC §1.1, §2.2): deep merge, null stripping,
+ * Property dictionaries built by sources: deep merge, null stripping,
  * authentik's `update_attributes` and the extraction of the `groups` claim.
  *
  * Everything here is pure: inputs are never mutated and results never share mutable
@@ -23,6 +23,14 @@ export function isPlainObject(value: unknown): value is PropertyDict {
  */
 export function setOwn(target: PropertyDict, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/**
+ * `target[key]` when it is an own property, else undefined: reads keyed by external data (group
+ * ids, claim names) must not find `constructor`, `toString` or `__proto__` on Object.prototype.
+ */
+export function ownValue(target: object | null | undefined, key: string): unknown {
+  return target !== null && target !== undefined && Object.hasOwn(target, key) ? (target as PropertyDict)[key] : undefined;
 }
 
 /** Structural equality for JSON-like data (Python `==` on dicts/lists/scalars). */
@@ -71,14 +79,17 @@ function mergeValue(base: unknown, patch: unknown): unknown {
 /**
  * authentik's `merge_dicts`: dicts merged recursively, lists merged by appending the patch's
  * items that are not already present (deep equality), everything else replaced by the patch.
- * A `null` in the patch replaces the base value (stripNulls removes it later, SPEC §2.2 step 3).
+ * A `null` in the patch replaces the base value (stripNulls removes it after the last mapping).
  */
 export function deepMerge(base: PropertyDict, patch: PropertyDict): PropertyDict {
   const out: PropertyDict = {};
-  for (const [key, value] of Object.entries(base)) setOwn(out, key, cloneData(value));
+  // Every value is copied exactly once: a key present on both sides is merged from the
+  // originals (mergeValue copies what it keeps), never cloned first and merged again.
+  for (const [key, value] of Object.entries(base)) {
+    setOwn(out, key, Object.hasOwn(patch, key) ? mergeValue(value, patch[key]) : cloneData(value));
+  }
   for (const [key, value] of Object.entries(patch)) {
-    const merged = Object.prototype.hasOwnProperty.call(out, key) ? mergeValue(out[key], value) : cloneData(value);
-    setOwn(out, key, merged);
+    if (!Object.hasOwn(base, key)) setOwn(out, key, cloneData(value));
   }
   return out;
 }
@@ -126,7 +137,7 @@ export interface AttributeUpdateOptions {
 }
 
 /**
- * authentik's `update_attributes` (SPEC §1.1): every key except `attributes` sets the field if
+ * authentik's `update_attributes`: every key except `attributes` sets the field if
  * the value differs; `attributes` is deep-merged into the existing attributes.
  * @throws ValidationError when `props.attributes` is present but not an object.
  */
@@ -171,7 +182,7 @@ export interface SplitGroupsResult {
 }
 
 /**
- * SPEC §2.2 step 4: removes `groups` from the user properties and returns the group ids.
+ * Removes `groups` from the user properties and returns the group ids.
  * Numbers are stringified; entries that cannot be an identifier are dropped and counted so the
  * caller can emit one `configuration_error` event without locking the user out.
  * Deviations from authentik, on purpose: empty/blank strings are dropped (they would create a
@@ -203,7 +214,7 @@ export function splitGroups(props: PropertyDict): SplitGroupsResult {
   return { properties, groupIds, dropped };
 }
 
-/** The configuration_error text of SPEC §2.2 step 4. */
+/** The configuration_error text for group entries that were dropped. */
 export function droppedGroupsMessage(sourceName: string, dropped: number): string {
   return (
     `Source '${sourceName}' returned ${dropped} group(s) whose identifier is not a string; ` +

@@ -1,5 +1,5 @@
 /**
- * User path templates (SPEC §1.4 `get_user_path`, §8.16). authentik formats
+ * User path templates (docs/behaviour.md#user-path-template). authentik formats
  * `user_path_template % {"slug": source.slug}` and, on any formatting error, logs and falls back
  * to the User default path `users`.
  */

@@ -3,10 +3,29 @@
  * only `http/errors/` decides how each kind looks on the wire (admin API, SCIM, browser page).
  */
 
+import type { ConcreteKind } from '../domain/sources.js';
+
 export type FieldErrors = Record<string, string[]>;
 
+/**
+ * Every kind of AppError. A closed union, so each surface's renderer is a `switch` the
+ * compiler checks for completeness.
+ */
+export type ErrorKind =
+  | 'not_found'
+  | 'permission_denied'
+  | 'not_authenticated'
+  | 'validation'
+  | 'bad_request'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'protocol'
+  | 'upstream'
+  | 'mapping'
+  | 'internal';
+
 export abstract class AppError extends Error {
-  abstract readonly kind: string;
+  abstract readonly kind: ErrorKind;
   /** Machine-readable code, rendered as `code` in authentik-style bodies. */
   readonly code: string | undefined;
   constructor(message: string, code?: string, options?: { cause?: unknown }) {
@@ -74,18 +93,13 @@ export class ConflictError extends AppError {
   }
 }
 
-/** 413 — request body over the configured limit. */
-export class PayloadTooLargeError extends AppError {
-  readonly kind = 'payload_too_large';
-}
-
 /** A protocol-level failure (OAuth, SAML, SCIM). `status` is the HTTP status the surface should use. */
 export class ProtocolError extends AppError {
   readonly kind = 'protocol';
-  readonly protocol: 'oauth' | 'saml' | 'scim';
+  readonly protocol: ConcreteKind;
   readonly status: number;
   constructor(
-    protocol: 'oauth' | 'saml' | 'scim',
+    protocol: ConcreteKind,
     message: string,
     options: { status?: number; code?: string; cause?: unknown } = {},
   ) {
@@ -105,6 +119,8 @@ export class InternalError extends AppError {
   readonly kind = 'internal';
 }
 
-export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+
+/** For the `default` of an exhaustive switch: compile error when a case is missing. */
+export function unreachable(value: never): never {
+  throw new Error(`unhandled case: ${String(value)}`);
 }

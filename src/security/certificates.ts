@@ -2,12 +2,25 @@
  * X.509 helpers for certificate-key pairs: parse and describe PEM certificates, check that a
  * private key belongs to its certificate, and generate self-signed pairs.
  */
-// @peculiar/x509 resolves its services through tsyringe, which needs this polyfill first.
-import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, randomBytes, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
+import type * as X509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// Only generation needs @peculiar/x509 (and the reflect-metadata polyfill its tsyringe container
+// needs first): together they cost start-up time and memory, so they load on the first
+// generation, not with this module. Parsing and describing use node:crypto alone.
+let x509Module: Promise<typeof X509> | null = null;
+function loadX509(): Promise<typeof X509> {
+  x509Module ??= (async () => {
+    await import('reflect-metadata');
+    const x509 = await import('@peculiar/x509');
+    x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+    return x509;
+  })().catch((e: unknown) => {
+    x509Module = null; // let a later call retry instead of caching the failure
+    throw e;
+  });
+  return x509Module;
+}
 
 export interface CertificateInfo {
   fingerprintSha256: string;
@@ -88,10 +101,11 @@ export async function generateSelfSigned(options: { commonName: string; subjectA
     options.algorithm === 'rsa'
       ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
       : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const x509 = await loadX509();
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']));
   const notBefore = new Date();
   const notAfter = new Date(notBefore.getTime() + options.validityDays * 86_400_000);
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
+  const extensions: X509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
   if (options.subjectAltNames.length > 0) {
     extensions.push(new x509.SubjectAlternativeNameExtension(options.subjectAltNames.map((value) => ({ type: 'dns' as const, value }))));
   }
@@ -101,7 +115,7 @@ export async function generateSelfSigned(options: { commonName: string; subjectA
     notBefore,
     notAfter,
     signingAlgorithm: alg,
-    keys: keys as unknown as CryptoKeyPair,
+    keys: keys,
     extensions,
   });
   const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);

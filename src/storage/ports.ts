@@ -3,6 +3,7 @@
  * repository method runs inside the unit of work it was obtained from, so one request's
  * writes commit or roll back together.
  */
+import type { ScimRepository } from './scim-ports.js';
 import type { SourceRepositories } from './source-ports.js';
 import type {
   Flow,
@@ -50,7 +51,10 @@ export interface UserRepository {
   byIds(ids: number[]): Promise<User[]>;
   byUuid(uuid: string): Promise<User | null>;
   byUsername(username: string): Promise<User | null>;
-  /** Exact, case-sensitive matches (SPEC §2.3), any type or state. */
+  /**
+   * Exact, case-sensitive matches (docs/behaviour.md#flow-manager-the-decision-table), any type or
+   * state.
+   */
   findByEmail(email: string, limit: number): Promise<User[]>;
   create(input: NewUser): Promise<User>;
   update(id: number, patch: Partial<NewUser> & { lastLogin?: Date }): Promise<User>;
@@ -89,6 +93,16 @@ export interface GroupRepository {
   removeMembers(uuid: string, userIds: number[]): Promise<void>;
   /** Would making `parentUuid` the parent of `uuid` create a cycle? */
   wouldCycle(uuid: string, parentUuid: string): Promise<boolean>;
+  // Batched forms for group sync: one statement whatever the number of groups.
+  /** The groups whose name is one of `names`. */
+  byNames(names: string[]): Promise<Group[]>;
+  /** Creates every group in one statement; the result is in input order. */
+  createMany(inputs: NewGroup[]): Promise<Group[]>;
+  /** Sets the name and attributes of every listed group in one statement. */
+  updateNamesAndAttributes(rows: Array<{ uuid: string; name: string; attributes: Record<string, unknown> }>): Promise<void>;
+  /** Makes `userId` a member of every group in `uuids` (existing memberships are kept). */
+  addMemberToGroups(userId: number, uuids: string[]): Promise<void>;
+  removeMemberFromGroups(userId: number, uuids: string[]): Promise<void>;
 }
 
 export interface NewToken {
@@ -107,9 +121,11 @@ export interface TokenRepository {
   byIdentifier(identifier: string): Promise<Token | null>;
   byUuid(uuid: string): Promise<Token | null>;
   byManaged(managed: string): Promise<Token | null>;
-  /** Looks the token up by a keyed digest of the whole key (no prefix timing). */
-  byKey(key: string): Promise<Token | null>;
-  /** byKey plus its owner and the owner's superuser flag, in one round trip (hot path of every API call). */
+  /**
+   * The token whose key is exactly `key` (looked up by a keyed digest of the whole key, so no
+   * prefix timing), with its owner and the owner's superuser flag, in one round trip (hot path
+   * of every API call). Callers decide whether the token is usable (intent, expiry, active user).
+   */
   authenticate(key: string): Promise<{ token: Token; user: User; isSuperuser: boolean } | null>;
   viewKey(identifier: string): Promise<string | null>;
   create(input: NewToken): Promise<Token>;
@@ -245,6 +261,8 @@ export interface Repositories extends SourceRepositories {
   settings: SettingsRepository;
   flowStates: FlowStateRepository;
   replayCache: ReplayCacheRepository;
+  /** SCIM provisioning reads and writes, scoped to one SCIM source. */
+  scim: ScimRepository;
 }
 
 export interface Store {

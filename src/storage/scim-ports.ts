@@ -1,8 +1,9 @@
 /**
- * The narrow storage port of the SCIM server (issue 6). Services see domain records only; the
- * SQL lives in storage/sql/scim. Every read and write is scoped to ONE source: a SCIM client
- * can only see and change the users and groups its source created (its link rows), never
- * adopt or delete anything else (SPEC §8.12, deliberately stricter than authentik).
+ * The narrow storage port of the SCIM server (issue 6). Services see domain records only; the SQL
+ * lives in storage/sql/scim. Every read and write is scoped to ONE source: a SCIM client can only
+ * see and change the users and groups its source created (its link rows), never adopt or delete
+ * anything else (deliberately stricter than authentik:
+ * docs/behaviour.md#deliberate-deviations-from-authentik).
  */
 import type { MemberChanges, Predicate } from '../protocols/scim/index.js';
 import type { EventRepository, SessionRepository } from './ports.js';
@@ -13,7 +14,10 @@ export interface ScimSourceConfig {
   name: string;
   enabled: boolean;
   userPathTemplate: string;
-  /** The source's own API token (SPEC §5.1), or null when it was deleted. */
+  /**
+   * The source's own API token (docs/behaviour.md#scim-service-account-and-token), or null when it
+   * was deleted.
+   */
   tokenUuid: string | null;
   /** Its SCIM property mappings per target (loaded with the source: no extra round trip per write). */
   mappings: { user: ScimMappingDefinition[]; group: ScimMappingDefinition[] };
@@ -166,7 +170,9 @@ export interface ScimUnit {
   events: Pick<EventRepository, 'record'>;
 }
 
-export interface ScimStore extends ScimUnit {
+/** The part of the one Store that SCIM use cases see (the Store is one). */
+export interface ScimStore {
+  readonly repos: ScimUnit;
   /** Runs `fn` in one transaction (retried on deadlock / serialization failure); a throw rolls back. */
   transaction<T>(fn: (unit: ScimUnit) => Promise<T>): Promise<T>;
 }

@@ -2,33 +2,12 @@
  * Repository interfaces for sources, their connections and SCIM link rows (domain terms).
  * Kept apart from ports.ts because the sources subsystem is the bulk of the schema.
  */
+import type { GroupConnection, ScimLink, Source, SourceKind, UserConnection } from '../domain/sources.js';
+import type { ConcreteKind, SettingsInput, SourceOf } from '../sources/kinds.js';
 import type { ListQuery, Page } from './ports.js';
 
-export const BUILT_IN_SOURCE_MANAGED = 'goauthentik.io/sources/inbuilt';
-
-export type SourceKind = 'inbuilt' | 'oauth' | 'saml' | 'scim';
-
-/** Columns every source has (SPEC §1.4), plus its property mappings (ordered by name). */
-export interface Source {
-  uuid: string;
-  kind: SourceKind;
-  name: string;
-  slug: string;
-  enabled: boolean;
-  authenticationFlow: string | null;
-  enrollmentFlow: string | null;
-  policyEngineMode: string;
-  userMatchingMode: string;
-  groupMatchingMode: string;
-  userPathTemplate: string;
-  managed: string | null;
-  /** "" = no icon; otherwise a URL (http(s) or data:). */
-  icon: string;
-  userPropertyMappings: string[];
-  groupPropertyMappings: string[];
-  created: Date;
-  lastUpdated: Date;
-}
+export type { GroupConnection, ScimLink, Source, SourceKind, UserConnection };
+export { BUILT_IN_SOURCE_MANAGED } from '../domain/sources.js';
 
 /** Writable base columns; `undefined` leaves a column unchanged on update. */
 export interface SourceBaseInput {
@@ -45,78 +24,18 @@ export interface SourceBaseInput {
   groupPropertyMappings?: string[];
 }
 
-/** The OAuth columns; the consumer secret is write-only and read separately. */
-export interface OAuthSettings {
-  providerType: string;
-  requestTokenUrl: string | null;
-  authorizationUrl: string | null;
-  accessTokenUrl: string | null;
-  profileUrl: string | null;
-  additionalScopes: string;
-  consumerKey: string;
-  oidcWellKnownUrl: string;
-  oidcJwksUrl: string;
-  oidcJwks: Record<string, unknown>;
-  oidcIssuer: string;
-  pkce: string;
-  authorizationCodeAuthMethod: string;
+/** Kind-specific repository: the same shape for every concrete kind, typed by its fields. */
+export interface KindSourceRepository<K extends ConcreteKind> {
+  list(query: ListQuery): Promise<Page<SourceOf<K>>>;
+  byUuid(uuid: string): Promise<SourceOf<K> | null>;
+  bySlug(slug: string): Promise<SourceOf<K> | null>;
+  create(base: SourceBaseInput, settings: SettingsInput<K>): Promise<SourceOf<K>>;
+  update(uuid: string, base: SourceBaseInput, settings: SettingsInput<K>): Promise<SourceOf<K>>;
+  /** A sealed (write-only) field's value, e.g. the OAuth consumer secret. */
+  secret(uuid: string, field: string): Promise<string | null>;
 }
 
-export interface OAuthSource extends Source {
-  oauth: OAuthSettings;
-}
-
-export type OAuthSettingsInput = Partial<OAuthSettings> & { consumerSecret?: string };
-
-export interface SamlSettings {
-  preAuthenticationFlow: string;
-  issuer: string | null;
-  idpEntityId: string | null;
-  ssoUrl: string;
-  sloUrl: string | null;
-  metadataUrl: string | null;
-  allowIdpInitiated: boolean;
-  forceAuthn: boolean;
-  nameIdPolicy: string;
-  bindingType: string;
-  verificationKp: string | null;
-  /** Extra certificates accepted during an IdP key rollover. */
-  verificationKps: string[];
-  signingKp: string | null;
-  encryptionKp: string | null;
-  digestAlgorithm: string;
-  signatureAlgorithm: string;
-  temporaryUserDeleteAfter: string;
-  signedAssertion: boolean;
-  signedResponse: boolean;
-}
-
-export interface SamlSource extends Source {
-  saml: SamlSettings;
-}
-
-export type SamlSettingsInput = Partial<SamlSettings>;
-
-export interface ScimSource extends Source {
-  scim: { tokenUuid: string | null };
-}
-
-/** Kind-specific repository: the same shape for OAuth, SAML and SCIM sources. */
-export interface KindSourceRepository<S extends Source, I> {
-  list(query: ListQuery): Promise<Page<S>>;
-  byUuid(uuid: string): Promise<S | null>;
-  bySlug(slug: string): Promise<S | null>;
-  create(base: SourceBaseInput, settings: I): Promise<S>;
-  update(uuid: string, base: SourceBaseInput, settings: I): Promise<S>;
-}
-
-export interface OAuthSourceRepository extends KindSourceRepository<OAuthSource, OAuthSettingsInput> {
-  consumerSecret(uuid: string): Promise<string | null>;
-}
-
-export type SamlSourceRepository = KindSourceRepository<SamlSource, SamlSettingsInput>;
-
-export type ScimSourceRepository = KindSourceRepository<ScimSource, { tokenUuid?: string | null }>;
+export type KindSourceRepositories = { [K in ConcreteKind]: KindSourceRepository<K> };
 
 /** Sources of every kind share one table; kind-specific columns live in per-kind tables. */
 export interface SourceRepository {
@@ -133,17 +52,6 @@ export interface SourceRepository {
   enabledOfKinds(kinds: SourceKind[]): Promise<Source[]>;
   setIcon(uuid: string, icon: string): Promise<void>;
   delete(uuid: string): Promise<boolean>;
-}
-
-export interface UserConnection {
-  id: number;
-  kind: string;
-  userId: number;
-  sourceUuid: string;
-  identifier: string;
-  expires: Date | null;
-  created: Date;
-  lastUpdated: Date;
 }
 
 export interface NewUserConnection {
@@ -170,16 +78,6 @@ export interface UserConnectionRepository {
   ofSource(sourceUuid: string, limit: number): Promise<Array<UserConnection & { username: string }>>;
 }
 
-export interface GroupConnection {
-  id: number;
-  kind: string;
-  groupUuid: string;
-  sourceUuid: string;
-  identifier: string;
-  created: Date;
-  lastUpdated: Date;
-}
-
 export interface NewGroupConnection {
   kind: string;
   groupUuid: string;
@@ -191,25 +89,21 @@ export interface GroupConnectionRepository {
   /** Fields: pk, group, source, source__slug, group__name, identifier. */
   list(kind: string | null, query: ListQuery): Promise<Page<GroupConnection>>;
   byId(id: number): Promise<GroupConnection | null>;
-  /** The flow manager's group lookup (SPEC §2.6): connection for (source, identifier). */
+  /**
+   * The flow manager's group lookup (docs/behaviour.md#group-sync): connection for (source,
+   * identifier).
+   */
   bySourceIdentifier(sourceUuid: string, identifier: string): Promise<GroupConnection | null>;
   /** Uuids of the groups connected to `sourceUuid` that `userId` is a member of. */
   groupsOfUserForSource(userId: number, sourceUuid: string): Promise<string[]>;
   create(input: NewGroupConnection): Promise<GroupConnection>;
+  /** Group sync, batched: the connections of `sourceUuid` for any of `identifiers`, in one query. */
+  bySourceIdentifiers(sourceUuid: string, identifiers: string[]): Promise<GroupConnection[]>;
+  /** Group sync, batched: creates every connection in one statement. */
+  createMany(inputs: NewGroupConnection[]): Promise<GroupConnection[]>;
   update(id: number, patch: Partial<Omit<NewGroupConnection, 'kind'>>): Promise<GroupConnection>;
   delete(id: number): Promise<boolean>;
   ofSource(sourceUuid: string, limit: number): Promise<Array<GroupConnection & { groupName: string }>>;
-}
-
-/** A SCIM link row: which local user/group a SCIM source provisioned (SPEC §5.1). */
-export interface ScimLink {
-  id: string;
-  externalId: string;
-  /** user id (number) for users, group uuid for groups. */
-  targetId: number | string;
-  sourceUuid: string;
-  attributes: Record<string, unknown>;
-  lastUpdate: Date;
 }
 
 export interface NewScimLink {
@@ -231,9 +125,7 @@ export interface ScimLinkRepository {
 
 export interface SourceRepositories {
   sources: SourceRepository;
-  oauthSources: OAuthSourceRepository;
-  samlSources: SamlSourceRepository;
-  scimSources: ScimSourceRepository;
+  kindSources: KindSourceRepositories;
   userConnections: UserConnectionRepository;
   groupConnections: GroupConnectionRepository;
   scimUsers: ScimLinkRepository;

@@ -1,6 +1,9 @@
 /** Tiny HTML helpers: every interpolated value goes through `esc`. */
 
-export function esc(value: unknown): string {
+/** What a page may interpolate: values with a meaningful text form (never an object). */
+export type Scalar = string | number | boolean | bigint | null | undefined;
+
+export function esc(value: Scalar): string {
   return String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
@@ -10,7 +13,7 @@ export class Raw {
 }
 export const raw = (html: string): Raw => new Raw(html);
 
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
+export function html(strings: TemplateStringsArray, ...values: Array<Scalar | Raw | Array<Scalar | Raw>>): Raw {
   let out = strings[0];
   values.forEach((v, i) => {
     const rendered = Array.isArray(v) ? v.map((x) => (x instanceof Raw ? x.html : esc(x))).join('') : v instanceof Raw ? v.html : esc(v);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config/index.js';
+import { ConfigError, loadConfig, startupWarnings } from '../../src/config/index.js';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -60,6 +60,7 @@ describe('loadConfig', () => {
       publicUrl: null,
       bootstrap: { password: null, token: null, email: null },
       logLevel: 'info',
+      trustProxy: false,
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
   });
@@ -115,5 +116,30 @@ describe('loadConfig', () => {
 
   it('keeps HOST as given', () => {
     expect(loadConfig({ HOST: '127.0.0.1' }).host).toBe('127.0.0.1');
+  });
+
+  it.each(['', 'false', 'False', '0', 'no', 'off'])('trusts no proxy for TRIBUTARY_TRUST_PROXY=%j', (value) => {
+    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: value }).trustProxy).toBe(false);
+  });
+
+  it.each(['true', 'TRUE', '1', 'yes', 'on'])('trusts every peer for TRIBUTARY_TRUST_PROXY=%j', (value) => {
+    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: value }).trustProxy).toBe(true);
+  });
+
+  it('reads TRIBUTARY_TRUST_PROXY as a list of proxy addresses and ranges', () => {
+    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: '10.0.0.5' }).trustProxy).toEqual(['10.0.0.5']);
+    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.1 ,fd00::/8,::1,loopback ' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1', 'fd00::/8', '::1', 'loopback']);
+  });
+
+  it.each(['proxy.internal', '10.0.0.0/33', '10.0.0.1/', 'fd00::/129', '300.1.1.1', '10.0.0.1,nope', ',', 'true,10.0.0.1'])('rejects TRIBUTARY_TRUST_PROXY=%j', (value) => {
+    expect(problemsOf({ TRIBUTARY_TRUST_PROXY: value })).toEqual([expect.stringMatching(/^TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list/)]);
+  });
+
+  it('warns at start when the public URL comes from the request', () => {
+    const [warning, ...rest] = startupWarnings(loadConfig({}));
+    expect(rest).toEqual([]);
+    expect(warning).toMatch(/^TRIBUTARY_PUBLIC_URL is unset/);
+    expect(startupWarnings(loadConfig({ TRIBUTARY_TRUST_PROXY: '10.0.0.1' }))[0]).toContain('X-Forwarded-Host');
+    expect(startupWarnings(loadConfig({ TRIBUTARY_PUBLIC_URL: 'https://id.example.com' }))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * The example responses of the seed documents (../shared/seeds, authentik 2024.8), kept here
- * so the contract tests do not depend on files outside the repository. Only key sets matter.
+ * Example responses of authentik 2024.8's API (the shapes `@goauthentik/api@2024.8.3` parses),
+ * kept here so the contract tests depend on nothing outside the repository. Only key sets matter.
  */
 const source = {
   pk: '3fa85f64-5717-4562-b3fc-2c963f66afa6',

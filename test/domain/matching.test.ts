@@ -46,7 +46,7 @@ describe('mode helpers', () => {
   });
 });
 
-describe('decideUserAction — logged-in browser (SPEC §2.3 A, §8.1)', () => {
+describe('decideUserAction — logged-in browser', () => {
   const viewer = { userId: 10 };
 
   it.each(USER_MATCHING_MODES)('%s: own connection → auth', (mode) => {
@@ -76,7 +76,7 @@ describe('decideUserAction — logged-in browser (SPEC §2.3 A, §8.1)', () => {
   });
 });
 
-describe('decideUserAction — anonymous browser (SPEC §2.3 B)', () => {
+describe('decideUserAction — anonymous browser', () => {
   // Row 1
   it.each(USER_MATCHING_MODES)('%s: connection exists → auth as its owner (row 1)', (mode) => {
     const d = decideUserAction(
@@ -135,7 +135,7 @@ describe('decideUserAction — anonymous browser (SPEC §2.3 B)', () => {
   });
 
   // Row 7
-  it.each(['email_deny', 'username_deny'] as const)('%s: match exists → deny exists with the SPEC text (row 7)', (mode) => {
+  it.each(['email_deny', 'username_deny'] as const)('%s: match exists → deny exists with the authentik text', (mode) => {
     const d = decideUserAction(input({ mode, candidates: [alice] }));
     expect(d).toMatchObject({ action: 'deny', reason: 'exists' });
     expect(d.message).toBe(
@@ -212,7 +212,7 @@ describe('decideUserAction — safety refusals', () => {
   });
 });
 
-describe('decideGroupAction (SPEC §2.6)', () => {
+describe('decideGroupAction', () => {
   const base = { existingConnection: null, name: 'admins', candidates: [] as Array<{ id: string; isSuperuser?: boolean }> };
 
   it.each(['identifier', 'name_link', 'name_deny'] as const)('%s: existing connection → auth', (mode) => {
@@ -264,7 +264,7 @@ describe('decideGroupAction (SPEC §2.6)', () => {
   });
 });
 
-describe('planGroupSync (SPEC §2.6, §8.14)', () => {
+describe('planGroupSync', () => {
   it('adds new claim groups and removes stale source groups only', () => {
     const plan = planGroupSync({ resolvedGroupIds: ['a', 'b', 'c'], currentSourceGroupIds: ['b', 'd'] });
     expect(plan).toEqual({ add: ['a', 'c'], remove: ['d'], keep: ['b'] });

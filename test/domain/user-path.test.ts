@@ -10,7 +10,7 @@ import {
   userPathError,
 } from '../../src/domain/user-path.js';
 
-describe('renderUserPath (SPEC §1.4, §8.16)', () => {
+describe('renderUserPath', () => {
   it('renders the default template', () => {
     expect(renderUserPath(DEFAULT_USER_PATH_TEMPLATE, { slug: 'github' })).toBe('goauthentik.io/sources/github');
   });

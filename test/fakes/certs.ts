@@ -3,6 +3,7 @@
  * WebCrypto and cached per process (RSA key generation costs ~100 ms).
  */
 import { webcrypto } from 'node:crypto';
+import type * as X509 from '@peculiar/x509';
 
 export interface TestKeyPair {
   /** PKCS#8 PEM private key. */
@@ -11,7 +12,7 @@ export interface TestKeyPair {
   certificate: string;
 }
 
-type X509Module = typeof import('@peculiar/x509');
+type X509Module = typeof X509;
 
 let x509Promise: Promise<X509Module> | undefined;
 async function loadX509(): Promise<X509Module> {
@@ -45,7 +46,7 @@ export async function generateKeyPair(opts: GenerateOptions): Promise<TestKeyPai
     opts.kind === 'ec'
       ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
       : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify']));
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: opts.serialNumber ?? '01',
     name: `CN=${opts.commonName}`,

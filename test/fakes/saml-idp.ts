@@ -127,14 +127,14 @@ export class TestSamlIdp {
     const sig = new SignedXml({
       privateKey: key.privateKey,
       publicCert: key.certificate,
-      signatureAlgorithm: (o.signatureAlgorithm ?? URN.rsaSha256) as never,
+      signatureAlgorithm: (o.signatureAlgorithm ?? URN.rsaSha256),
       canonicalizationAlgorithm: URN.excC14n,
     });
     (sig.SignatureAlgorithms as Record<string, unknown>)[URN.ecdsaSha256] = EcdsaSha256;
     sig.addReference({
       xpath: '/*',
       transforms: [URN.enveloped, URN.excC14n],
-      digestAlgorithm: (o.digestAlgorithm ?? URN.sha256) as never,
+      digestAlgorithm: (o.digestAlgorithm ?? URN.sha256),
       isEmptyUri: emptyUri,
     });
     sig.computeSignature(xml, {

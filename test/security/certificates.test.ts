@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -129,4 +132,52 @@ describe('parseCertificate / privateKeyType / keyMatchesCertificate', () => {
     const other = await generateSelfSigned({ commonName: 'other', subjectAltNames: [], validityDays: 1, algorithm: 'ecdsa' });
     expect(keyMatchesCertificate(other.privateKeyPem, parseCertificate(ecdsa.certificatePem)!)).toBe(false);
   });
+});
+
+describe('loading @peculiar/x509 and reflect-metadata', () => {
+  const root = path.resolve(import.meta.dirname, '../..');
+  const LAZY = /^\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s+)?['"](?:@peculiar\/x509|reflect-metadata)(?:\/[^'"]*)?['"]/m;
+
+  it('no module under src/ imports them statically (only generation loads them, on first use)', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) walk(full);
+        else if (entry.name.endsWith('.ts') && LAZY.test(readFileSync(full, 'utf8'))) offenders.push(path.relative(root, full));
+      }
+    };
+    walk(path.join(root, 'src'));
+    expect(offenders).toEqual([]);
+    // The pattern itself catches the forms it must (and lets type-only imports through).
+    expect(["import 'reflect-metadata';", "import * as x509 from '@peculiar/x509';", "export { X509Certificate } from '@peculiar/x509';"].map((l) => LAZY.test(l))).toEqual([true, true, true]);
+    expect(LAZY.test("import type * as X509 from '@peculiar/x509';")).toBe(false);
+  });
+
+  it('a started app has not loaded them; the first generated certificate loads them', () => {
+    // A fresh process: this test file has loaded both itself.
+    const script = `
+      import { createRequire } from 'node:module';
+      import { createTestApp } from './test/support/app.ts';
+      const require = createRequire(import.meta.url);
+      const loaded = () => ({ x509: Object.keys(require.cache).some((k) => k.includes('@peculiar/x509')), reflectMetadata: typeof Reflect.getMetadata === 'function' });
+      const app = await createTestApp();
+      const atStart = loaded();
+      const list = await app.request({ method: 'GET', url: '/api/v3/crypto/certificatekeypairs/' });
+      const afterList = loaded();
+      const res = await app.request({ method: 'POST', url: '/api/v3/crypto/certificatekeypairs/generate/', payload: { common_name: 'lazy.example.com', validity_days: 1, alg: 'ecdsa' } });
+      const afterGenerate = loaded();
+      await app.close();
+      process.stdout.write(JSON.stringify({ atStart, list: list.statusCode, afterList, generate: res.statusCode, afterGenerate }));
+    `;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: process.env, timeout: 60_000 });
+    expect(child.status, child.stderr).toBe(0);
+    expect(JSON.parse(child.stdout)).toEqual({
+      atStart: { x509: false, reflectMetadata: false },
+      list: 200,
+      afterList: { x509: false, reflectMetadata: false },
+      generate: 200,
+      afterGenerate: { x509: true, reflectMetadata: true },
+    });
+  }, 90_000);
 });

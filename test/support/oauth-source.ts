@@ -1,6 +1,6 @@
 /** Creates OAuth sources for end-to-end tests (discovery through the protocol core, like the API does). */
 import { discoverOidcConfiguration, fetchJwks } from '../../src/protocols/oauth/index.js';
-import type { OAuthSource } from '../../src/storage/source-ports.js';
+import type { OAuthSource } from '../../src/sources/kinds.js';
 import type { TestApp } from './app.js';
 
 export interface OidcSourceOptions {
@@ -23,7 +23,7 @@ export async function createOidcSource(app: TestApp, o: OidcSourceOptions): Prom
   const jwks = await fetchJwks({ jwksUrl: discovered.oidcJwksUrl, fetch });
   const auth = await repos.flows.bySlug('default-source-authentication');
   const enroll = await repos.flows.bySlug('default-source-enrollment');
-  return repos.oauthSources.create(
+  return repos.kindSources.oauth.create(
     {
       name: `Source ${o.slug}`,
       slug: o.slug,
@@ -35,18 +35,18 @@ export async function createOidcSource(app: TestApp, o: OidcSourceOptions): Prom
       groupPropertyMappings: o.groupPropertyMappings ?? [],
     },
     {
-      providerType: o.providerType ?? 'openidconnect',
-      consumerKey: o.clientId,
-      consumerSecret: o.clientSecret,
-      authorizationUrl: discovered.authorizationUrl,
-      accessTokenUrl: discovered.accessTokenUrl,
-      profileUrl: discovered.profileUrl,
-      oidcWellKnownUrl: o.wellKnownUrl,
-      oidcJwksUrl: discovered.oidcJwksUrl ?? '',
-      oidcJwks: jwks as unknown as Record<string, unknown>,
-      oidcIssuer: discovered.issuer ?? '',
+      provider_type: o.providerType ?? 'openidconnect',
+      consumer_key: o.clientId,
+      consumer_secret: o.clientSecret,
+      authorization_url: discovered.authorizationUrl,
+      access_token_url: discovered.accessTokenUrl,
+      profile_url: discovered.profileUrl,
+      oidc_well_known_url: o.wellKnownUrl,
+      oidc_jwks_url: discovered.oidcJwksUrl ?? '',
+      oidc_jwks: jwks as unknown as Record<string, unknown>,
+      oidc_issuer: discovered.issuer ?? '',
       pkce: discovered.pkce ?? 'S256',
-      authorizationCodeAuthMethod: o.authMethod ?? 'basic_auth',
+      authorization_code_auth_method: o.authMethod ?? 'basic_auth',
     },
   );
 }

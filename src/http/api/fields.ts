@@ -3,30 +3,12 @@
  * of each field for the OpenAPI document. One declaration per serializer drives both.
  */
 import { canonicalUuid, isUuid } from '../../domain/ids.js';
+import type { FieldInput, FieldSpec, Serializer } from '../../domain/fields.js';
 import { ValidationError, type FieldErrors } from '../../errors/index.js';
+import { INT4_MAX, INT4_MIN } from '../input-guard.js';
 
 export { canonicalUuid, isUuid };
-
-export type FieldType = 'string' | 'integer' | 'boolean' | 'uuid' | 'datetime' | 'choice' | 'dict' | 'json' | 'list' | 'url' | 'email' | 'slug';
-
-export interface FieldSpec {
-  type: FieldType;
-  required?: boolean;
-  readOnly?: boolean;
-  writeOnly?: boolean;
-  nullable?: boolean;
-  allowBlank?: boolean;
-  maxLength?: number;
-  minValue?: number;
-  maxValue?: number;
-  choices?: readonly string[];
-  items?: FieldSpec;
-  description?: string;
-  /** Extra check after type coercion; return a message to reject. */
-  check?: (value: any) => string | null;
-}
-
-export type Serializer = Record<string, FieldSpec>;
+export type { FieldSpec, FieldType, Serializer } from '../../domain/fields.js';
 
 const MESSAGES = {
   required: 'This field is required.',
@@ -118,8 +100,10 @@ export function coerceField(spec: FieldSpec, raw: unknown): Outcome {
     case 'integer': {
       const n = typeof raw === 'string' && /^\s*-?\d+\s*$/.test(raw) ? Number(raw) : raw;
       if (typeof n !== 'number' || !Number.isInteger(n) || typeof raw === 'boolean') return fail(MESSAGES.integer);
-      if (spec.minValue !== undefined && n < spec.minValue) return fail(MESSAGES.minValue(spec.minValue));
-      if (spec.maxValue !== undefined && n > spec.maxValue) return fail(MESSAGES.maxValue(spec.maxValue));
+      // Integer fields are int4 columns: like Django's IntegerField, bounded by default.
+      const [min, max] = [spec.minValue ?? INT4_MIN, spec.maxValue ?? INT4_MAX];
+      if (n < min) return fail(MESSAGES.minValue(min));
+      if (n > max) return fail(MESSAGES.maxValue(max));
       value = n;
       break;
     }
@@ -163,7 +147,7 @@ export function coerceField(spec: FieldSpec, raw: unknown): Outcome {
     }
   }
   if (spec.check) {
-    const message = spec.check(value);
+    const message = (spec.check as (v: unknown) => string | null)(value);
     if (message) return fail(message);
   }
   return { ok: true, value };
@@ -175,7 +159,7 @@ export type ValidationMode = 'create' | 'update' | 'partial';
  * Validates a request body against a serializer. Unknown and read-only keys are ignored
  * (DRF semantics); `partial` skips required checks for absent fields.
  */
-export function validateBody(serializer: Serializer, body: unknown, mode: ValidationMode): Record<string, unknown> {
+export function validateBody<S extends Serializer>(serializer: S, body: unknown, mode: ValidationMode): FieldInput<S> {
   if (body === undefined || body === null || body === '') body = {};
   if (typeof body !== 'object' || Array.isArray(body)) {
     throw new ValidationError({}, [MESSAGES.body(pythonType(body))]);
@@ -184,7 +168,7 @@ export function validateBody(serializer: Serializer, body: unknown, mode: Valida
   const values: Record<string, unknown> = {};
   const errors: FieldErrors = {};
   for (const [name, spec] of Object.entries(serializer)) {
-    if (spec.readOnly) continue;
+    if (spec.readOnly || spec.internal) continue;
     if (!(name in input) || input[name] === undefined) {
       if (spec.required && mode !== 'partial') errors[name] = [MESSAGES.required];
       continue;
@@ -194,7 +178,7 @@ export function validateBody(serializer: Serializer, body: unknown, mode: Valida
     else errors[name] = Array.isArray(r.errors) ? r.errors : Object.values(r.errors).flat();
   }
   if (Object.keys(errors).length > 0) throw new ValidationError(errors);
-  return values;
+  return values as FieldInput<S>;
 }
 
 /** JSON Schema of one field, as the OpenAPI document shows it. */
@@ -242,6 +226,7 @@ export function serializerSchemas(serializer: Serializer): { request: object; re
   const resProps: Record<string, unknown> = {};
   const resRequired: string[] = [];
   for (const [name, spec] of Object.entries(serializer)) {
+    if (spec.internal) continue;
     if (!spec.readOnly) {
       reqProps[name] = fieldSchema(spec);
       if (spec.required) reqRequired.push(name);

@@ -4,6 +4,7 @@
  */
 import { NotFoundError, ValidationError } from '../../errors/index.js';
 import type { FilterValue, ListQuery, Page } from '../../storage/ports.js';
+import { INT4_MAX, INT4_MIN } from '../input-guard.js';
 import { canonicalUuid, isUuid } from './fields.js';
 
 export const DEFAULT_PAGE_SIZE = 20;
@@ -36,9 +37,15 @@ function first(v: string | string[] | undefined): string | undefined {
 function filterValue(name: string, spec: FilterSpec, raw: string): FilterValue {
   const choiceError = 'Select a valid choice. That choice is not one of the available choices.';
   switch (spec.type) {
-    case 'integer':
+    case 'integer': {
       if (!/^-?\d+$/.test(raw.trim())) throw ValidationError.field(name, spec.choice ? choiceError : 'Enter a whole number.');
-      return Number(raw);
+      const n = Number(raw);
+      // Every integer column filtered on is an int4: a value outside its range never reaches SQL.
+      // ModelChoiceFilter: no such object; NumberFilter: Django's IntegerField range messages.
+      if (n > INT4_MAX) throw ValidationError.field(name, spec.choice ? choiceError : `Ensure this value is less than or equal to ${INT4_MAX}.`);
+      if (n < INT4_MIN) throw ValidationError.field(name, spec.choice ? choiceError : `Ensure this value is greater than or equal to ${INT4_MIN}.`);
+      return n;
+    }
     case 'boolean':
       if (['true', 'True', '1'].includes(raw)) return true;
       if (['false', 'False', '0'].includes(raw)) return false;

@@ -4,7 +4,7 @@
  * 403/404 `{detail, code?}`. Unexpected errors are logged in full and answered generically.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../../errors/index.js';
+import { AppError, unreachable, ValidationError } from '../../errors/index.js';
 
 export interface ErrorResponse {
   status: number;
@@ -61,8 +61,14 @@ export function apiErrorResponse(error: unknown): ErrorResponse | null {
         return detail(502, error.message, error.code ?? 'upstream_error');
       case 'protocol':
         return detail((error as AppError & { status: number }).status, error.message, error.code);
+      case 'validation':
+      case 'mapping':
+        return detail(400, error.message, error.code);
+      case 'internal':
+        return null;
+      default:
+        return unreachable(error.kind);
     }
-    return null;
   }
   return fastifyError(error as FastifyError);
 }

@@ -3,8 +3,9 @@
  * stack trace. The only place that picks status codes for pages.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ValidationError } from '../../errors/index.js';
+import { AppError, unreachable, ValidationError } from '../../errors/index.js';
 import { messagePage } from '../../ui/pages.js';
+import { RejectedInputError } from '../input-guard.js';
 
 function statusOf(e: AppError): number {
   switch (e.kind) {
@@ -17,15 +18,24 @@ function statusOf(e: AppError): number {
       return (e as AppError & { status: number }).status;
     case 'upstream':
       return 502;
-    default:
+    case 'internal':
+      return 500;
+    case 'validation':
+    case 'bad_request':
+    case 'conflict':
+    case 'payload_too_large':
+    case 'mapping':
       return 400;
+    default:
+      return unreachable(e.kind);
   }
 }
 
 export function pageErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof AppError) {
     const message = error instanceof ValidationError ? Object.values(error.fields).flat().concat(error.nonField).join(' ') || error.message : error.message;
-    void reply.status(statusOf(error)).type('text/html; charset=utf-8').send(messagePage(statusOf(error) === 404 ? 'Not found' : 'Authentication failed', message));
+    const title = statusOf(error) === 404 ? 'Not found' : error instanceof RejectedInputError ? 'Bad request' : 'Authentication failed';
+    void reply.status(statusOf(error)).type('text/html; charset=utf-8').send(messagePage(title, message));
     return;
   }
   const status = (error as { statusCode?: number }).statusCode;

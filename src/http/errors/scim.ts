@@ -4,8 +4,9 @@
  * Unexpected errors are logged in full and answered with a generic 500 body, never a stack trace.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../errors/index.js';
+import { AppError, unreachable } from '../../errors/index.js';
 import { buildErrorBody, ScimError, type ErrorBody, type ScimType } from '../../protocols/scim/index.js';
+import { RejectedInputError } from '../input-guard.js';
 
 export const SCIM_CONTENT_TYPE = 'application/scim+json; charset=utf-8';
 
@@ -36,8 +37,15 @@ function fromAppError(e: AppError): ScimErrorResponse | null {
       return body(413, undefined, e.message);
     case 'protocol':
       return body((e as AppError & { status: number }).status, undefined, e.message);
+    case 'mapping':
+      return body(400, 'invalidValue', e.message);
+    case 'upstream':
+      return body(502, undefined, e.message);
+    case 'internal':
+      return null;
+    default:
+      return unreachable(e.kind);
   }
-  return null;
 }
 
 function fromFastifyError(e: FastifyError): ScimErrorResponse | null {
@@ -56,7 +64,15 @@ function fromFastifyError(e: FastifyError): ScimErrorResponse | null {
   return null;
 }
 
+/** RFC 7644 §3.12: a bad `filter` is invalidFilter, an unparseable body invalidSyntax. */
+function fromRejectedInput(e: RejectedInputError): ScimErrorResponse {
+  if (e.reason === 'depth') return body(400, 'invalidSyntax', e.message);
+  if (e.part === 'query' && e.param === 'filter') return body(400, 'invalidFilter', e.message);
+  return body(400, 'invalidValue', e.message);
+}
+
 export function scimErrorResponse(error: unknown): ScimErrorResponse | null {
+  if (error instanceof RejectedInputError) return fromRejectedInput(error);
   if (error instanceof ScimError) return { status: error.status, body: buildErrorBody(error.status, error.scimType, error.detail) };
   if (error instanceof AppError) return fromAppError(error);
   if (error && typeof error === 'object') return fromFastifyError(error as FastifyError);

@@ -7,12 +7,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../services/context.js';
 import { endSession, loadSession, saveSession, startSession, SESSION_TTL_MS, type LoadedSession } from '../../services/sessions.js';
+import type { Flash } from '../../ui/pages.js';
 import { SESSION_COOKIE, sessionIdFromCookie } from '../auth.js';
-
-export interface Flash {
-  level: 'success' | 'error' | 'info' | 'warning';
-  message: string;
-}
 
 export class BrowserSession {
   #session: LoadedSession | null;

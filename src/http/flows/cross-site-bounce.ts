@@ -11,10 +11,9 @@ export function needsCrossSiteBounce(request: FastifyRequest, form: Record<strin
   return request.method === 'POST' && sessionIdFromCookie(request) === null && form._bounced === undefined;
 }
 
+/** The page posts back to the URL it was posted to: our own origin, which the CSP allows as 'self'. */
 export function sendCrossSiteBounce(request: FastifyRequest, reply: FastifyReply, form: Record<string, unknown>): FastifyReply {
   const fields = Object.fromEntries(Object.entries(form).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(autoSubmitPage({ title: 'Signing you in…', action: request.url, fields: { ...fields, _bounced: '1' }, auto: true }));
+  const page = autoSubmitPage({ title: 'Signing you in…', action: request.url, fields: { ...fields, _bounced: '1' }, auto: true });
+  return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.html);
 }

@@ -3,7 +3,7 @@
  * settings (/if/user/) and logout. Sources send browsers here after an external login.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verifyPassword } from '../../security/passwords.js';
+import { passwordLogin } from '../../services/auth/password-login.js';
 import type { ServiceContext } from '../../services/context.js';
 import { advanceFlow, currentPlan } from '../../services/flows/complete-flow.js';
 import { logoutBrowser } from '../../services/flows/logout.js';
@@ -12,8 +12,6 @@ import { formPage, layout, messagePage } from '../../ui/pages.js';
 import { pageErrorHandler } from '../errors/pages.js';
 import { BrowserSession } from './browser-session.js';
 import { sendOutcome, sendPage } from './render.js';
-import { registerOAuthRoutes } from './oauth-routes.js';
-import { registerSamlRoutes } from './saml-routes.js';
 import { loginButtons, userConnectionsView } from './user-pages.js';
 
 type SlugParams = { slug: string };
@@ -55,15 +53,11 @@ async function loginPage(ctx: ServiceContext, request: FastifyRequest, reply: Fa
   if (submitted) {
     if (!session.checkCsrf(submitted.csrf)) errors = ['The form expired. Please submit it again.'];
     else {
-      const user = typeof submitted.username === 'string' ? await ctx.store.repos.users.byUsername(submitted.username) : null;
-      const ok = user !== null && user.isActive && (await verifyPassword(String(submitted.password ?? ''), await ctx.store.repos.users.passwordHash(user.id)));
-      if (ok) {
-        session.login(user!.id);
-        await ctx.store.repos.users.update(user!.id, { lastLogin: ctx.clock.now() });
-        await ctx.store.repos.events.record({ action: 'login', user: { pk: user!.id, username: user!.username }, context: { auth_method: 'password' } });
+      const user = await passwordLogin(ctx, submitted.username, submitted.password);
+      if (user) {
+        session.login(user.id);
         return sendOutcome(request, reply, session, { kind: 'redirect', location: next });
       }
-      await ctx.store.repos.events.record({ action: 'login_failed', context: { username: String(submitted.username ?? '').slice(0, 150) } });
       errors = ['Invalid username or password.'];
     }
   }
@@ -108,6 +102,4 @@ export async function registerFlowRoutes(scope: FastifyInstance, ctx: ServiceCon
   };
   scope.get('/flows/-/default/invalidation/', logout);
   scope.get('/', async (_req, reply) => reply.redirect('/if/user/', 302));
-  registerOAuthRoutes(scope, ctx);
-  registerSamlRoutes(scope, ctx);
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../errors/index.js';
 export type MappingFailureReason = 'exception' | 'timeout' | 'memory' | 'invalid_result' | 'syntax';
 
 /**
- * A property mapping could not be evaluated. SPEC §2.2 step 2: the login fails and the caller
+ * A property mapping could not be evaluated: the login fails and the caller
  * emits a `configuration_error` event with this message.
  */
 export class MappingError extends AppError {

@@ -1,5 +1,6 @@
 /**
- * SPEC §2.2 steps 1–3: run the property mappings of a source over the base properties.
+ * Runs the property mappings of a source over the base properties: merge results in name
+ * order, strip nulls at the end.
  */
 import { deepMerge, isPlainObject, stripNulls } from '../../domain/properties.js';
 import type { PropertyDict } from '../../domain/properties.js';

@@ -1,5 +1,5 @@
 /**
- * Sign in with Apple specifics (SPEC §3.4 Apple): the `services_id;team_id;key_id` consumer key
+ * Sign in with Apple specifics: the `services_id;team_id;key_id` consumer key
  * and the ES256 client-secret JWT signed with the source's private key.
  */
 import { importPKCS8, SignJWT } from 'jose';
@@ -7,9 +7,9 @@ import { randomState } from 'openid-client';
 import { oauthError } from './errors.js';
 import type { Clock, OAuthSourceConfig } from './types.js';
 
-export const APPLE_AUDIENCE = 'https://appleid.apple.com';
+const APPLE_AUDIENCE = 'https://appleid.apple.com';
 /** Apple accepts client secrets valid for at most ~6 months. */
-export const APPLE_SECRET_LIFETIME_SECONDS = 180 * 24 * 60 * 60;
+const APPLE_SECRET_LIFETIME_SECONDS = 180 * 24 * 60 * 60;
 
 export interface AppleConsumerKey {
   servicesId: string;
@@ -62,7 +62,7 @@ export async function createAppleClientSecret(input: {
 }
 
 /**
- * Data for the native "Sign in with Apple" JS button (SPEC §3.4): the caller stores `state` in
+ * Data for the native "Sign in with Apple" JS button: the caller stores `state` in
  * its flow state exactly like a redirect login's state.
  */
 export function appleNativeChallenge(source: OAuthSourceConfig, callbackUrl: string) {

@@ -1,7 +1,7 @@
 /**
- * The authorization request (SPEC §3.3), made safer than the reference (§8.8): query
- * parameters already present in the configured authorization URL are kept and may override the
- * type's extra parameters, but never the protocol-critical ones generated here.
+ * The authorization request (RFC 6749 §4.1.1; docs/behaviour.md#oauth-login-start), made safer than
+ * authentik: query parameters already present in the configured authorization URL are kept and may
+ * override the type's extra parameters, but never the protocol-critical ones generated here.
  */
 import { randomBytes } from 'node:crypto';
 import { calculatePKCECodeChallenge, randomNonce, randomState } from 'openid-client';
@@ -15,7 +15,7 @@ export interface AuthorizationRequestInput {
   source: OAuthSourceConfig;
   /** Absolute callback URL (`…/source/oauth/callback/<slug>/`). */
   callbackUrl: string;
-  /** Pending user's identifier or email (SPEC §3.3 step 3). */
+  /** Pending user's identifier or email. */
   loginHint?: string | null;
 }
 
@@ -33,7 +33,7 @@ export interface AuthorizationRequest {
   configurationError?: string;
 }
 
-/** Parameters a configured URL can never override (SPEC §8.8 recommendation). */
+/** Parameters a configured URL can never override. */
 const PROTECTED = new Set([
   'client_id',
   'appid',
@@ -108,7 +108,7 @@ export async function buildAuthorizationRequest(
   return { url, state, nonce, codeVerifier, pkce, configurationError };
 }
 
-/** De-duplicated, sorted, space-joined (SPEC §3.3 step 6). */
+/** De-duplicated, sorted, space-joined. */
 function normaliseScope(scope: string): string {
   return [...new Set(scope.split(/\s+/).filter((s) => s !== ''))].sort().join(' ');
 }

@@ -1,7 +1,10 @@
 /**
- * Per-type "profile → base user properties" (SPEC §3.4 last column) and per-type email
- * verification signals. Values that are absent, null or of the wrong type are omitted.
+ * Per-type "profile → base user properties" (authentik's per-type `get_base_user_properties`)
+ * and per-type email verification signals. Values that are absent, null or of the wrong type
+ * are omitted. The profile is the IdP's JSON: copies of it are written with `setOwn`, so a
+ * `"__proto__"` key stays data and never becomes the prototype of the properties.
  */
+import { ownValue, setOwn } from '../../domain/properties.js';
 import { isJsonObject } from './http.js';
 import type { BaseUserProperties, JsonObject } from './types.js';
 
@@ -12,12 +15,12 @@ export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** Read a nested value, e.g. `at(p, 'data', 'attributes', 'email')`. */
+/** Read a nested own value, e.g. `at(p, 'data', 'attributes', 'email')`. */
 export function at(obj: unknown, ...path: string[]): unknown {
   let cur: unknown = obj;
   for (const key of path) {
     if (!isJsonObject(cur)) return undefined;
-    cur = cur[key];
+    cur = ownValue(cur, key);
   }
   return cur;
 }
@@ -32,7 +35,7 @@ export function bool(value: unknown): boolean | null {
 
 function compact(props: BaseUserProperties): BaseUserProperties {
   const out: BaseUserProperties = {};
-  for (const [k, v] of Object.entries(props)) if (v !== undefined && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(props)) if (v !== undefined && v !== null) setOwn(out, k, v);
   return out;
 }
 
@@ -105,7 +108,10 @@ const WECHAT_ATTRIBUTES = ['headimgurl', 'sex', 'city', 'province', 'country', '
 
 export const wechatProperties: PropertyBuilder = (p) => {
   const attributes: JsonObject = {};
-  for (const key of WECHAT_ATTRIBUTES) if (p[key] !== undefined) attributes[key] = p[key];
+  for (const key of WECHAT_ATTRIBUTES) {
+    const value = ownValue(p, key);
+    if (value !== undefined) setOwn(attributes, key, value);
+  }
   return compact({
     username: str(p['unionid']) ?? str(p['openid']),
     name: str(p['nickname']),

@@ -1,21 +1,26 @@
 /**
- * Reading the authorization response (SPEC §3.5 steps 2–3): state first, then code/error.
+ * Reading the authorization response (RFC 6749 §4.1.2): the state first, then the code or the
+ * error.
+ *
+ * The state check proper is the caller's: it takes — once — the state it stored when it sent
+ * the browser to the IdP, looked up by the `state` the browser brought back and bound to that
+ * browser and source, and passes that state as `expectedState` (null when the lookup failed).
+ * The exact-key lookup is the comparison that matters; what is left here is a presence check,
+ * and a plain equality holding the caller to the state it looked up (no secret is compared, so
+ * there is no timing to protect).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { oauthError, REASONS } from './errors.js';
 
-/** Constant-time comparison (hashing first makes lengths equal). */
-export function statesEqual(expected: string, received: string): boolean {
-  const a = createHash('sha256').update(expected).digest();
-  const b = createHash('sha256').update(received).digest();
-  return timingSafeEqual(a, b) && expected.length > 0;
+/** A state is present: a non-empty string. */
+export function isStatePresent(state: string | null | undefined): state is string {
+  return typeof state === 'string' && state.length > 0;
 }
 
 export type CallbackParams = URLSearchParams | Record<string, string | string[] | undefined>;
 
 function param(params: CallbackParams, name: string): string | undefined {
   if (params instanceof URLSearchParams) return params.get(name) ?? undefined;
-  const v = params[name];
+  const v = Object.hasOwn(params, name) ? params[name] : undefined;
   return Array.isArray(v) ? v[0] : v;
 }
 
@@ -28,7 +33,7 @@ export function readAuthorizationResponse(input: {
   expectedState: string | null | undefined;
 }): { code: string } {
   const state = param(input.params, 'state');
-  if (!input.expectedState || state === undefined || !statesEqual(input.expectedState, state)) {
+  if (!isStatePresent(input.expectedState) || state !== input.expectedState) {
     throw oauthError(REASONS.stateCheckFailed, 'state_mismatch');
   }
   const code = param(input.params, 'code');

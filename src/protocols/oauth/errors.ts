@@ -1,6 +1,6 @@
 /**
  * OAuth failure reasons. The message of every error thrown by this module is the user-facing
- * reason of SPEC §3.5 — the caller shows "Authentication failed: <reason>".
+ * reason (docs/behaviour.md#oauth-callback) — the caller shows "Authentication failed: <reason>".
  */
 import { ProtocolError, UpstreamError } from '../../errors/index.js';
 
@@ -20,7 +20,7 @@ export function oauthError(reason: string, code?: string, cause?: unknown): Prot
 /**
  * The profile endpoint answered something that is not JSON. The user sees "Could not retrieve
  * profile."; the caller should also record a `configuration_error` event with `eventMessage`
- * and the (truncated) raw body (SPEC §3.5 step 5).
+ * and the (truncated) raw body.
  */
 export class ProfileDecodeError extends ProtocolError {
   readonly eventMessage = 'Failed to JSON-decode profile.';
@@ -33,7 +33,7 @@ export class ProfileDecodeError extends ProtocolError {
 
 /**
  * Discovery / JWKS fetch failed. `field` is the admin-API field the message belongs to
- * (SPEC §3.7: `oidc_well_known_url` or `jwks_url`); the periodic refresh job just logs it.
+ * (`oidc_well_known_url` or `jwks_url`); the periodic refresh job just logs it.
  */
 export class DiscoveryError extends UpstreamError {
   readonly field: 'oidc_well_known_url' | 'jwks_url';

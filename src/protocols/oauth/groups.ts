@@ -1,16 +1,21 @@
 /**
- * Group-claim handling (SPEC §3.4 OIDC/Okta/Entra, §2.2 step 4). Entries may be strings or
+ * Group-claim handling (OIDC/Okta `groups`, Entra `memberOf`). Entries may be strings or
  * objects; an object is reduced to its first present key among `id`, `value`, `sub`, and its
  * display name is taken from `name`, `display` or `displayName`. Entries whose id is not usable
  * are dropped and counted, so the caller can log one `configuration_error` event instead of
  * locking the user out.
+ *
+ * Group ids are chosen by the IdP: "constructor", "toString" or "__proto__" are ids like any
+ * other. Lookups go through a Map and `names` has no prototype, so no id can collide with an
+ * Object.prototype member.
  */
+import { ownValue } from '../../domain/properties.js';
 import { isJsonObject } from './http.js';
 
 export interface NormalisedGroups {
   /** Unique group identifiers, in claim order. */
   ids: string[];
-  /** id → display name (the id itself when the claim carries no name). */
+  /** id → display name (the id itself when the claim carries no name); a null-prototype object. */
   names: Record<string, string>;
   /** Entries dropped because their identifier was not a string (or number). */
   dropped: number;
@@ -18,6 +23,13 @@ export interface NormalisedGroups {
 
 const ID_KEYS = ['id', 'value', 'sub'] as const;
 const NAME_KEYS = ['name', 'display', 'displayName'] as const;
+
+/** An id → name record without a prototype: every key read from it is one that was written. */
+export function groupNameRecord(entries: Iterable<readonly [string, string]> = []): Record<string, string> {
+  const record = Object.create(null) as Record<string, string>;
+  for (const [id, name] of entries) record[id] = name;
+  return record;
+}
 
 /**
  * Numbers are stringified (they are valid map keys in the reference implementation); anything
@@ -30,29 +42,31 @@ function asGroupId(value: unknown): string | null {
 }
 
 export function normaliseGroupClaim(claim: unknown): NormalisedGroups {
-  const out: NormalisedGroups = { ids: [], names: {}, dropped: 0 };
-  if (claim === undefined || claim === null) return out;
-  const entries: unknown[] = Array.isArray(claim) ? claim : [claim];
-  for (const entry of entries) {
-    if (entry === null || entry === undefined) continue; // nulls are stripped upstream (§2.2 step 3)
-    let id: string | null;
-    let name: string | undefined;
-    if (isJsonObject(entry)) {
-      const key = ID_KEYS.find((k) => entry[k] !== undefined && entry[k] !== null);
-      id = key ? asGroupId(entry[key]) : null;
-      const nameKey = NAME_KEYS.find((k) => typeof entry[k] === 'string' && entry[k] !== '');
-      name = nameKey ? (entry[nameKey] as string) : undefined;
-    } else {
-      id = asGroupId(entry);
+  const names = new Map<string, string>();
+  let dropped = 0;
+  if (claim !== undefined && claim !== null) {
+    const entries: unknown[] = Array.isArray(claim) ? claim : [claim];
+    for (const entry of entries) {
+      if (entry === null || entry === undefined) continue; // nulls are stripped upstream
+      let id: string | null;
+      let name: string | undefined;
+      if (isJsonObject(entry)) {
+        const key = ID_KEYS.find((k) => ownValue(entry, k) !== undefined && ownValue(entry, k) !== null);
+        id = key ? asGroupId(ownValue(entry, key)) : null;
+        const nameKey = NAME_KEYS.find((k) => typeof ownValue(entry, k) === 'string' && ownValue(entry, k) !== '');
+        name = nameKey ? (ownValue(entry, nameKey) as string) : undefined;
+      } else {
+        id = asGroupId(entry);
+      }
+      if (id === null) {
+        dropped += 1;
+        continue;
+      }
+      // The first entry fixes the position; a later entry may still supply the name.
+      names.set(id, name ?? names.get(id) ?? id);
     }
-    if (id === null) {
-      out.dropped += 1;
-      continue;
-    }
-    if (!(id in out.names)) out.ids.push(id);
-    out.names[id] = name ?? out.names[id] ?? id;
   }
-  return out;
+  return { ids: [...names.keys()], names: groupNameRecord(names), dropped };
 }
 
 /**
@@ -60,10 +74,8 @@ export function normaliseGroupClaim(claim: unknown): NormalisedGroups {
  * (directory roles and administrative units are skipped).
  */
 export function entraGroupsFromMemberOf(memberOf: unknown): NormalisedGroups {
-  const value = isJsonObject(memberOf) ? memberOf['value'] : undefined;
-  if (!Array.isArray(value)) return { ids: [], names: {}, dropped: 0 };
-  const groups = value.filter(
-    (e) => isJsonObject(e) && e['@odata.type'] === '#microsoft.graph.group',
-  );
+  const value = isJsonObject(memberOf) ? ownValue(memberOf, 'value') : undefined;
+  if (!Array.isArray(value)) return { ids: [], names: groupNameRecord(), dropped: 0 };
+  const groups = value.filter((e) => isJsonObject(e) && ownValue(e, '@odata.type') === '#microsoft.graph.group');
   return normaliseGroupClaim(groups);
 }

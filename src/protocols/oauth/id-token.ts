@@ -1,7 +1,8 @@
 /**
- * id_token verification with jose (OIDC Core §3.1.3.7). Safer than the reference (SPEC §8.7):
- * the issuer is checked when known, expiry and nonce always, only asymmetric algorithms are
- * accepted (never `none`, never HS* — a public JWKS must not become an HMAC secret).
+ * id_token verification with jose (OIDC Core §3.1.3.7). Safer than authentik:
+ * the issuer is checked when known, expiry, issue time and nonce always, only asymmetric
+ * algorithms are accepted (never `none`, never HS* — a public JWKS must not become an HMAC
+ * secret).
  * Keys: the source's cached JWKS first; on a kid miss one refetch of the JWKS URL (rotation).
  */
 import type { JSONWebKeySet, JWTHeaderParameters, JWTPayload } from 'jose';
@@ -16,6 +17,9 @@ export const ALLOWED_ID_TOKEN_ALGORITHMS = [
   'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
   'Ed25519',
 ] as const;
+
+/** Accepted clock difference with the IdP for `exp`, `nbf` and `iat`. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 60;
 
 export const ID_TOKEN_REASONS = {
   malformed: 'ID token is malformed.',
@@ -79,24 +83,24 @@ function mapJoseError(err: unknown): never {
   const reason = (err as { reason?: string }).reason;
   const R = ID_TOKEN_REASONS;
   switch (code) {
-    case 'ERR_JWKS_NO_MATCHING_KEY': fail(R.keyNotFound, 'id_token_kid', err);
-    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS': fail(R.keyAmbiguous, 'id_token_kid', err);
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': fail(R.signature, 'id_token_signature', err);
-    case 'ERR_JOSE_ALG_NOT_ALLOWED': fail(R.algorithm, 'id_token_alg', err);
-    case 'ERR_JWT_EXPIRED': fail(R.expired, 'id_token_exp', err);
+    case 'ERR_JWKS_NO_MATCHING_KEY': return fail(R.keyNotFound, 'id_token_kid', err);
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS': return fail(R.keyAmbiguous, 'id_token_kid', err);
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return fail(R.signature, 'id_token_signature', err);
+    case 'ERR_JOSE_ALG_NOT_ALLOWED': return fail(R.algorithm, 'id_token_alg', err);
+    case 'ERR_JWT_EXPIRED': return fail(R.expired, 'id_token_exp', err);
     case 'ERR_JWS_INVALID':
-    case 'ERR_JWT_INVALID': fail(R.malformed, 'id_token_malformed', err);
+    case 'ERR_JWT_INVALID': return fail(R.malformed, 'id_token_malformed', err);
     case 'ERR_JWK_INVALID':
     case 'ERR_JWKS_INVALID':
-    case 'ERR_JOSE_NOT_SUPPORTED': fail(R.keysInvalid, 'id_token_keys', err);
+    case 'ERR_JOSE_NOT_SUPPORTED': return fail(R.keysInvalid, 'id_token_keys', err);
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (reason === 'missing') fail(R.missingClaim, `id_token_missing_${claim}`, err);
       if (claim === 'iss') fail(R.issuer, 'id_token_iss', err);
       if (claim === 'aud') fail(R.audience, 'id_token_aud', err);
       if (claim === 'nbf' || claim === 'iat') fail(R.notYetValid, `id_token_${claim}`, err);
-      fail(R.unverifiable, `id_token_${claim ?? 'claim'}`, err);
+      return fail(R.unverifiable, `id_token_${claim ?? 'claim'}`, err);
     default:
-      fail(R.unverifiable, 'id_token_unverifiable', err);
+      return fail(R.unverifiable, 'id_token_unverifiable', err);
   }
 }
 
@@ -117,7 +121,7 @@ export async function verifyIdToken(input: IdTokenVerificationInput): Promise<Ve
       algorithms,
       audience: input.clientId,
       issuer: input.expectedIssuer || undefined,
-      clockTolerance: input.clockToleranceSeconds ?? 60,
+      clockTolerance: input.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       currentDate: input.now?.(),
       requiredClaims: ['exp', 'iat', 'sub'],
     });
@@ -155,6 +159,13 @@ export async function verifyIdToken(input: IdTokenVerificationInput): Promise<Ve
   }
 
   const claims = result.payload;
+  // jose checks that `iat` is a number, not that it lies in the past: a token "issued" hours
+  // from now is refused, with the same clock tolerance as `exp` (OIDC Core §3.1.3.7 (10)).
+  const tolerance = input.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  const nowSeconds = Math.floor((input.now?.() ?? new Date()).getTime() / 1000);
+  if (typeof claims.iat === 'number' && claims.iat > nowSeconds + tolerance) {
+    fail(ID_TOKEN_REASONS.notYetValid, 'id_token_iat');
+  }
   // OIDC Core §3.1.3.7 (4, 5): with several audiences the authorized party must be us.
   const multiAud = Array.isArray(claims.aud) && claims.aud.length > 1;
   if ((multiAud || claims['azp'] !== undefined) && claims['azp'] !== input.clientId) {

@@ -1,10 +1,11 @@
 /**
- * Profile → connection identifier and base user properties (SPEC §3.4, §3.5 step 6, §2.2).
+ * Profile → connection identifier, base user properties and the group claim.
  */
+import { ownValue } from '../../domain/properties.js';
 import { at } from './base-properties.js';
 import { oauthError, REASONS } from './errors.js';
 import { isJsonObject } from './http.js';
-import { entraGroupsFromMemberOf, normaliseGroupClaim } from './groups.js';
+import { entraGroupsFromMemberOf, groupNameRecord, normaliseGroupClaim } from './groups.js';
 import type { NormalisedGroups } from './groups.js';
 import type { ProviderType } from './provider-types.js';
 import { asProviderType } from './provider-types.js';
@@ -14,7 +15,7 @@ export interface ExtractedIdentity {
   /** Stable external id; always a non-empty string (numbers are stringified). */
   identifier: string;
   properties: BaseUserProperties;
-  /** Group id → display name for every id in `properties.groups`. */
+  /** Group id → display name for every id in `properties.groups` (a null-prototype object). */
   groupNames: Record<string, string>;
   /** Group entries dropped because their id was not a string: log one configuration_error. */
   droppedGroups: number;
@@ -23,7 +24,7 @@ export interface ExtractedIdentity {
 export interface IdentitySupplement {
   /** GitHub's `/emails` primary address (from fetchProfile's `fallbackEmail`). */
   fallbackEmail?: string;
-  /** Names supplied by the profile step (e.g. Entra memberOf). */
+  /** Names supplied by the profile step (e.g. Entra memberOf); own properties only are read. */
   groupNames?: Record<string, string>;
 }
 
@@ -49,10 +50,12 @@ export function extractIdentifier(type: ProviderType | string, profile: JsonObje
 
 function groupsOf(type: ProviderType, profile: JsonObject): NormalisedGroups | null {
   if (type.groupClaim === 'groups') {
-    return profile['groups'] === undefined ? null : normaliseGroupClaim(profile['groups']);
+    const claim = ownValue(profile, 'groups');
+    return claim === undefined ? null : normaliseGroupClaim(claim);
   }
   if (type.groupClaim === 'entra_raw_groups') {
-    return isJsonObject(profile['raw_groups']) ? entraGroupsFromMemberOf(profile['raw_groups']) : null;
+    const memberOf = ownValue(profile, 'raw_groups');
+    return isJsonObject(memberOf) ? entraGroupsFromMemberOf(memberOf) : null;
   }
   return null;
 }
@@ -69,12 +72,17 @@ export function extractIdentity(
     properties.email = supplement.fallbackEmail;
   }
   const groups = groupsOf(t, profile);
-  const groupNames: Record<string, string> = {};
+  let groupNames = groupNameRecord();
   let droppedGroups = 0;
   if (groups) {
     properties.groups = groups.ids;
     droppedGroups = groups.dropped;
-    for (const id of groups.ids) groupNames[id] = supplement.groupNames?.[id] ?? groups.names[id];
+    groupNames = groupNameRecord(
+      groups.ids.map((id) => {
+        const supplied = ownValue(supplement.groupNames, id);
+        return [id, typeof supplied === 'string' ? supplied : (groups.names[id])] as const;
+      }),
+    );
   } else if (t.groupClaim !== null) {
     delete properties.groups; // e.g. the default type's raw profile had `groups: null`
   }

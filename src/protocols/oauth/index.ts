@@ -18,7 +18,7 @@ export {
 export { DEFAULT_PROVIDER_TYPE } from './provider-registry.js';
 export type { AuthorizationRequest, AuthorizationRequestInput } from './authorize.js';
 export { buildAuthorizationRequest, randomCodeVerifier } from './authorize.js';
-export { readAuthorizationResponse, statesEqual } from './callback.js';
+export { isStatePresent, readAuthorizationResponse } from './callback.js';
 export type { CallbackParams } from './callback.js';
 export type { CodeExchangeInput } from './token.js';
 export { basicAuthorization, exchangeCode } from './token.js';

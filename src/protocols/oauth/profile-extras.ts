@@ -18,8 +18,8 @@ interface ExtraInput {
 }
 
 /**
- * GitHub (SPEC §3.4): `GET <profile_url>/emails`, take the `primary` entry. Unlike the reference
- * (§8.3) its `verified` flag is reported, so email-based linking can refuse unverified addresses.
+ * GitHub: `GET <profile_url>/emails`, take the `primary` entry. Unlike authentik
+ * its `verified` flag is reported, so email-based linking can refuse unverified addresses.
  * A failing call is tolerated (no email), as upstream does.
  */
 export async function githubPrimaryEmail(
@@ -45,7 +45,7 @@ export async function githubPrimaryEmail(
   return { email: primary['email'], verified: primary['verified'] === true };
 }
 
-/** Entra ID memberOf (header auth). Any failure fails the whole profile fetch (SPEC §3.4). */
+/** Entra ID memberOf (header auth). Any failure fails the whole profile fetch. */
 export async function entraMemberOf(
   input: ExtraInput,
 ): Promise<{ rawGroups: JsonObject; names: Record<string, string> }> {

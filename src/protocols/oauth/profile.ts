@@ -1,9 +1,9 @@
 /**
- * Per-type profile retrieval (SPEC §3.4 "Client" column, §3.5 step 5).
+ * Per-type profile retrieval (docs/behaviour.md#oauth-provider-types, "profile" column).
  *
  * id_tokens: Apple's id_token *is* the profile, so it is always verified (Apple JWKS, issuer
- * `https://appleid.apple.com`, audience = services id, nonce) — the reference decodes it without
- * verification (§8.7). For OIDC/Okta the id_token is verified whenever keys are available
+ * `https://appleid.apple.com`, audience = services id, nonce) — authentik decodes it without
+ * verification. For OIDC/Okta the id_token is verified whenever keys are available
  * (cached JWKS or JWKS URL); a verified id_token whose `sub` differs from userinfo's is refused
  * (OIDC Core §5.3.2), and it is the fallback profile when userinfo fails.
  */
@@ -40,7 +40,7 @@ export interface ProfileResult {
   emailVerified: boolean | null;
   /** Group id → display name, when the provider names groups (Entra memberOf). */
   groupNames?: Record<string, string>;
-  /** GitHub: primary address from `/emails` when the profile has none (SPEC §3.4). */
+  /** GitHub: primary address from `/emails` when the profile has none. */
   fallbackEmail?: string;
   /** Claims of the verified id_token, when one was verified. */
   idTokenClaims?: JsonObject;
@@ -143,5 +143,7 @@ async function oidcProfile(type: ProviderType, input: ProfileInput): Promise<Pro
     return { ...base, profile: userinfo, emailVerified: type.emailVerified(userinfo) };
   }
   if (claims) return { ...base, profile: claims, emailVerified: type.emailVerified(claims) };
-  throw userinfoError ?? oauthError(REASONS.profileFailed, 'empty_profile_url');
+  // Rethrown as the userinfo request threw it (typed unknown, as anything caught is).
+  const failure: unknown = userinfoError ?? oauthError(REASONS.profileFailed, 'empty_profile_url');
+  throw failure;
 }

@@ -1,7 +1,7 @@
 /**
- * The provider-type registry as data (SPEC §3.4). Each entry overrides the generic defaults of
- * `define()`; behaviour lives in the modules that read these fields (authorize, token, profile,
- * identity), not here.
+ * The provider-type registry as data (docs/behaviour.md#oauth-provider-types). Each entry overrides
+ * the generic defaults of `define()`; behaviour lives in the modules that read these fields
+ * (authorize, token, profile, identity), not here.
  */
 import * as p from './base-properties.js';
 import { define } from './provider-define.js';
@@ -9,7 +9,7 @@ import type { ProviderType } from './provider-types.js';
 
 const OIDC_IDENTIFIER = [['sub'], ['id']] as const;
 
-/** Generic type for unknown `provider_type` values (SPEC §3.4, §8.20). */
+/** Generic type for unknown `provider_type` values . */
 export const DEFAULT_PROVIDER_TYPE = define({
   name: 'default',
   verboseName: 'Default source type',
@@ -191,7 +191,7 @@ export const PROVIDER_REGISTRY: readonly ProviderType[] = Object.freeze([
     },
     defaultScopes: ['identity'],
     extraAuthorizationParams: { duration: 'permanent' },
-    tokenAuth: 'basic_auth', // forced (SPEC §8.19)
+    tokenAuth: 'basic_auth', // forced
     profileStyle: 'header',
     baseProperties: p.redditProperties,
   }),
@@ -240,7 +240,7 @@ export const PROVIDER_REGISTRY: readonly ProviderType[] = Object.freeze([
     },
     defaultScopes: ['users.read', 'tweet.read'],
     pkce: 'S256',
-    tokenAuth: 'basic_auth', // forced (SPEC §8.19)
+    tokenAuth: 'basic_auth', // forced
     profileStyle: 'header',
     identifier: [['data', 'id']],
     baseProperties: p.twitterProperties,
@@ -258,7 +258,7 @@ export const PROVIDER_REGISTRY: readonly ProviderType[] = Object.freeze([
     authorizationFragment: 'wechat_redirect',
     tokenRequest: 'wechat_get',
     profileStyle: 'wechat',
-    // The profile has no `id` (SPEC §3.4 caveat): unionid is stable across apps, openid per app.
+    // The profile has no `id` : unionid is stable across apps, openid per app.
     identifier: [['unionid'], ['openid']],
     baseProperties: p.wechatProperties,
   }),

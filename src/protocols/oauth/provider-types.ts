@@ -1,7 +1,7 @@
 /**
- * The provider-type model (SPEC §3.4) and the rules that combine a type with a source:
- * URL resolution (§3.1), scopes (§3.3 step 2), PKCE mode (§3.3 step 5), token-endpoint client
- * authentication (§3.6). The registry data lives in provider-registry.ts.
+ * The provider-type model (docs/behaviour.md#oauth-provider-types) and the rules that combine a
+ * type with a source (docs/behaviour.md#oauth-settings): URL resolution, scopes, PKCE mode,
+ * token-endpoint client authentication. The registry data lives in provider-registry.ts.
  */
 import type { EmailVerifiedReader, PropertyBuilder } from './base-properties.js';
 import { PROVIDER_REGISTRY, DEFAULT_PROVIDER_TYPE } from './provider-registry.js';
@@ -16,7 +16,7 @@ export interface ProviderUrls {
   oidcJwksUrl: string | null;
 }
 
-/** `source` = use the source's `authorizationCodeAuthMethod` (OIDC client only, §3.6, §8.5). */
+/** `source` = use the source's `authorizationCodeAuthMethod` (OIDC client only). */
 export type TokenAuth = AuthCodeAuthMethod | 'source';
 
 /**
@@ -67,7 +67,7 @@ export interface ProviderType {
   readonly groupClaim: 'groups' | 'entra_raw_groups' | null;
 }
 
-/** The admin API's SourceType object (SPEC §3.7). */
+/** The admin API's SourceType object. */
 export interface SourceTypeDescriptor {
   name: string;
   verbose_name: string;
@@ -87,7 +87,7 @@ export function listProviderTypes(): readonly ProviderType[] {
   return PROVIDER_REGISTRY;
 }
 
-/** Unknown names fall back to the generic `default` type (SPEC §8.20); the caller logs a warning. */
+/** Unknown names fall back to the generic `default` type ; the caller logs a warning. */
 export function getProviderType(name: string | null | undefined): ProviderType {
   return (name && BY_NAME.get(name)) || DEFAULT_PROVIDER_TYPE;
 }
@@ -105,7 +105,7 @@ function pick(builtIn: string | null, configured: string | null | undefined, cus
   return builtIn || null;
 }
 
-/** SPEC §3.1: the source's URL wins only for `urlsCustomizable` types and only when non-empty. */
+/** The source's URL wins only for `urlsCustomizable` types and only when non-empty. */
 export function resolveUrls(type: ProviderType, source: OAuthSourceConfig): ProviderUrls {
   const c = type.urlsCustomizable;
   return {
@@ -118,7 +118,7 @@ export function resolveUrls(type: ProviderType, source: OAuthSourceConfig): Prov
   };
 }
 
-/** SPEC §3.3 step 1: OAuth 1 is used when a request-token URL resolves (not implemented here). */
+/** OAuth 1 is used when a request-token URL resolves (not implemented here). */
 export function usesOAuth1(type: ProviderType, source: OAuthSourceConfig): boolean {
   return resolveUrls(type, source).requestTokenUrl !== null;
 }
@@ -135,7 +135,7 @@ function uniqueSorted(values: Iterable<string>): string[] {
 }
 
 /**
- * SPEC §3.3 step 2: additional scopes are appended to the defaults; a leading `*` replaces them.
+ * Additional scopes are appended to the defaults; a leading `*` replaces them.
  * Slack: defaults + additional go to `user_scope` (a leading `*` is stripped, never replaces).
  */
 export function resolveScopes(
@@ -158,13 +158,16 @@ export function additionalScopeSet(additionalScopes: string | null | undefined):
   return new Set(s.split(/\s+/).filter((x) => x !== ''));
 }
 
-/** SPEC §3.3 step 5: the source's PKCE mode overrides the type default only when customizable. */
+/** The source's PKCE mode overrides the type default only when customizable. */
 export function effectivePkce(type: ProviderType, source: OAuthSourceConfig): PkceMode {
   if (type.urlsCustomizable && source.pkce) return source.pkce;
   return type.pkce;
 }
 
-/** SPEC §3.6: the type's method, except OIDC/Okta which honour the source's setting. */
+/**
+ * Token endpoint client authentication (RFC 6749 §2.3.1): the type's method, except OIDC/Okta which
+ * honour the source's setting.
+ */
 export function effectiveTokenAuth(
   type: ProviderType,
   source: OAuthSourceConfig,
@@ -186,4 +189,12 @@ export function sourceTypeDescriptor(type: ProviderType | string): SourceTypeDes
     oidc_well_known_url: t.urls.oidcWellKnownUrl,
     oidc_jwks_url: t.urls.oidcJwksUrl,
   };
+}
+
+/** 2024.8's `azuread` became `entraid`; old clients may still send it. */
+export const LEGACY_PROVIDER_TYPES: Record<string, string> = { azuread: 'entraid' };
+
+/** Every accepted `provider_type` value, legacy aliases included. */
+export function providerTypeNames(): string[] {
+  return [...listProviderTypes().map((t) => t.name), ...Object.keys(LEGACY_PROVIDER_TYPES)];
 }

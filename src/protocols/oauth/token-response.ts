@@ -48,7 +48,7 @@ function optionalSeconds(v: unknown): number | undefined {
 }
 
 /**
- * Slack (SPEC §3.4): when `authed_user.access_token` exists it replaces the top-level token,
+ * Slack: when `authed_user.access_token` exists it replaces the top-level token,
  * refresh token and lifetime, and `id` = the authed user id. Token type is forced to Bearer.
  */
 function normaliseSlack(body: JsonObject): JsonObject {

@@ -1,5 +1,5 @@
 /**
- * Authorization-code exchange (SPEC §3.5 step 4, §3.6).
+ * Authorization-code exchange (RFC 6749 §4.1.3; client authentication §2.3.1).
  *
  * Why plain fetch instead of openid-client's `authorizationCodeGrant`: most registry types are
  * not OIDC-conformant (GitHub answers form-encoded bodies, Slack nests the user token, WeChat
@@ -46,7 +46,7 @@ export async function exchangeCode(input: CodeExchangeInput): Promise<TokenSet> 
   let init: RequestInit;
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (type.tokenRequest === 'wechat_get') {
-    // WeChat: GET with appid/secret/code in the query (SPEC §3.4 WeChat).
+    // WeChat: GET with appid/secret/code in the query.
     url = withQuery(tokenUrl, {
       appid: clientId,
       secret: clientSecret,

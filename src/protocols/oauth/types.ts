@@ -28,7 +28,7 @@ export interface OAuthSourceConfig {
   authorizationUrl?: string | null;
   accessTokenUrl?: string | null;
   profileUrl?: string | null;
-  /** Space separated; a leading `*` replaces the type's default scopes (SPEC §3.1). */
+  /** Space separated; a leading `*` replaces the type's default scopes. */
   additionalScopes?: string | null;
   oidcWellKnownUrl?: string | null;
   oidcJwksUrl?: string | null;
@@ -38,7 +38,7 @@ export interface OAuthSourceConfig {
   authorizationCodeAuthMethod?: AuthCodeAuthMethod | null;
 }
 
-/** Normalised token endpoint response (SPEC §3.5 step 4, §3.6). */
+/** Normalised token endpoint response (RFC 6749 §5.1). */
 export interface TokenSet {
   accessToken: string;
   /** As sent by the provider (default `Bearer`); Slack is forced to `Bearer`. */
@@ -51,7 +51,10 @@ export interface TokenSet {
   raw: JsonObject;
 }
 
-/** User properties a provider type derives from a profile before property mappings run (§2.2). */
+/**
+ * User properties a provider type derives from a profile before property mappings run
+ * (docs/behaviour.md#property-mappings).
+ */
 export interface BaseUserProperties {
   username?: string;
   email?: string;

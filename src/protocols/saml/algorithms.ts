@@ -1,8 +1,8 @@
-import { KeyObject, createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import { KeyObject, constants as cryptoConstants, createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
 import type { KeyLike } from 'node:crypto';
 import type { SignedXml } from 'xml-crypto';
 
-/** XML-DSig signature method URIs accepted in SAMLSource.signature_algorithm (SPEC §4.1). */
+/** XML-DSig signature method URIs accepted in SAMLSource.signature_algorithm. */
 export const SIGNATURE_ALGORITHMS = {
   rsaSha1: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
   rsaSha256: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
@@ -15,7 +15,7 @@ export const SIGNATURE_ALGORITHMS = {
   dsaSha1: 'http://www.w3.org/2000/09/xmldsig#dsa-sha1',
 } as const;
 
-/** XML-DSig digest method URIs accepted in SAMLSource.digest_algorithm (SPEC §4.1). */
+/** XML-DSig digest method URIs accepted in SAMLSource.digest_algorithm. */
 export const DIGEST_ALGORITHMS = {
   sha1: 'http://www.w3.org/2000/09/xmldsig#sha1',
   sha256: 'http://www.w3.org/2001/04/xmlenc#sha256',
@@ -63,10 +63,6 @@ const DIGEST_HASH: Record<string, HashName> = {
   [DIGEST_ALGORITHMS.sha512]: 'sha512',
 };
 
-export function signatureAlgorithmInfo(uri: string): SignatureAlgorithmInfo | null {
-  return SIGNATURE_INFO[uri] ?? null;
-}
-
 /** Verification allow-list (XML-DSig and Redirect-binding SigAlg). HMAC is never accepted: its
  *  "key" would be the public certificate (key-confusion attack). SHA-1 only with `allowSha1`. */
 export function isAllowedSignatureAlgorithm(uri: string, allowSha1: boolean): boolean {
@@ -103,6 +99,31 @@ export function verifyOctets(octets: string, publicKey: KeyLike, algorithm: stri
   } catch {
     return false;
   }
+}
+
+/**
+ * Verifies an XML-DSig SignatureValue (base64) over canonical SignedInfo octets with node:crypto.
+ * RSA-PSS (RFC 6931 sha256-rsa-MGF1) uses a salt as long as the digest, as its signers do.
+ * Anything malformed is simply "not valid".
+ */
+export function verifyXmlSignatureValue(material: string, key: KeyObject, algorithm: string, signatureB64: string): boolean {
+  const signature = Buffer.from(signatureB64.replace(/\s+/g, ''), 'base64');
+  const data = Buffer.from(material, 'utf8');
+  try {
+    if (algorithm === RSA_PSS_SHA256) {
+      return cryptoVerify('sha256', data, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST }, signature);
+    }
+    const info = SIGNATURE_INFO[algorithm];
+    if (!info) return false;
+    return cryptoVerify(info.hash, data, verifyKey(key, info), signature);
+  } catch {
+    return false;
+  }
+}
+
+/** The node:crypto hash name of an allowed digest method URI, or null. */
+export function digestHashName(uri: string): HashName | null {
+  return DIGEST_HASH[uri] ?? null;
 }
 
 export function requireSigningAlgorithm(algorithm: string): SignatureAlgorithmInfo {
@@ -159,7 +180,7 @@ const EXTRA_SIGNATURES = [
   SIGNATURE_ALGORITHMS.ecdsaSha256,
   SIGNATURE_ALGORITHMS.ecdsaSha384,
   SIGNATURE_ALGORITHMS.ecdsaSha512,
-].map((uri) => [uri, signatureClass(SIGNATURE_INFO[uri] as SignatureAlgorithmInfo)] as const);
+].map((uri) => [uri, signatureClass(SIGNATURE_INFO[uri])] as const);
 
 /** Adds the algorithms above to one SignedXml instance (per-instance maps, no global mutation). */
 export function registerExtraAlgorithms(sig: SignedXml): void {

@@ -1,13 +1,14 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { BINDINGS } from './constants.js';
 import { encodeBase64, newSamlId, samlTime } from './encoding.js';
-import { buildRedirectUrl } from './redirect-binding.js';
+import { isHttpUrl } from '../../domain/urls.js';
+import { buildRedirectUrl, unsafeEndpoint } from './redirect-binding.js';
 import { signRootElement } from './signing.js';
 import type { XmlSigningKey } from './signing.js';
 import { NS, escapeXml } from './xml.js';
 
 
-/** SAMLSource.binding_type (SPEC §4.1). */
+/** SAMLSource.binding_type (SAML Bindings §3.4 Redirect, §3.5 POST). */
 export type SamlBindingType = 'REDIRECT' | 'POST' | 'POST_AUTO';
 
 export interface AuthnRequestConfig {
@@ -46,7 +47,7 @@ export type AuthnRequestOutcome =
       fields: { SAMLRequest: string; RelayState: string };
     };
 
-/** The unsigned AuthnRequest document (SPEC §4.3; SAML Core §3.4.1). */
+/** The unsigned AuthnRequest document (SAML Core §3.4.1). */
 export function buildAuthnRequestXml(config: AuthnRequestConfig, id: string, now: Date): string {
   const protocolBinding = config.binding === 'REDIRECT' ? BINDINGS.redirect : BINDINGS.post;
   const force = config.forceAuthn ? ' ForceAuthn="true"' : '';
@@ -62,11 +63,13 @@ export function buildAuthnRequestXml(config: AuthnRequestConfig, id: string, now
 
 /**
  * Builds the AuthnRequest for the configured binding. REDIRECT: deflated query message, signed
- * over the query octets when a key is configured (the XML itself carries no Signature element —
- * SPEC §8.10 warns against the old unsigned template). POST/POST_AUTO: enveloped XML signature
+ * over the query octets when a key is configured (the XML itself carries no Signature element, unlike
+ * authentik's old unsigned template; SAML Bindings §3.4.4.1). POST/POST_AUTO: enveloped XML signature
  * when a key is configured, base64 without line breaks, returned as form fields.
  */
 export function createAuthnRequest(config: AuthnRequestConfig, input: AuthnRequestInput): AuthnRequestOutcome {
+  // The POST bindings put sso_url into a form action: refuse `javascript:` and friends here too.
+  if (!isHttpUrl(config.ssoUrl)) throw unsafeEndpoint();
   const requestId = input.requestId ?? newSamlId(input.randomBytes ?? nodeRandomBytes);
   const xml = buildAuthnRequestXml(config, requestId, input.now);
   const relayState = input.relayState ?? '';

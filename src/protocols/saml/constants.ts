@@ -4,7 +4,7 @@ export const BINDINGS = {
   redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
 } as const;
 
-/** NameID formats offered by SAMLSource.name_id_policy (SPEC §4.1). */
+/** NameID formats offered by SAMLSource.name_id_policy (SAML Core §8.3). */
 export const NAMEID_FORMATS = {
   emailAddress: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
   persistent: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',

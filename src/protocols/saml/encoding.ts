@@ -2,7 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { SamlError } from './errors.js';
 
 /** Inflated Redirect-binding messages larger than this are refused (zip-bomb guard). */
-export const MAX_INFLATED_BYTES = 512 * 1024;
+const MAX_INFLATED_BYTES = 512 * 1024;
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

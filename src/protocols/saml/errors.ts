@@ -19,6 +19,8 @@ export const SAML_ERROR_REASONS = [
   'MissingNameID',
   'UnsolicitedResponse',
   'Replay',
+  /** A configured IdP endpoint is not an http(s) URL (it would end up in a redirect or a form). */
+  'UnsafeUrl',
 ] as const;
 
 export type SamlErrorReason = (typeof SAML_ERROR_REASONS)[number];

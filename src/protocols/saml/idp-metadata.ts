@@ -1,8 +1,9 @@
 import type { Element } from '@xmldom/xmldom';
+import { isHttpUrl } from '../../domain/urls.js';
 import { BINDINGS } from './constants.js';
 import { SamlError } from './errors.js';
 import { certificatePem } from './pem.js';
-import { NS, attr, childElements, descendants, isNamed, parseXml, textContent } from './xml.js';
+import { METADATA_LIMITS, NS, attr, childElements, descendants, isNamed, parseXml, textContent } from './xml.js';
 
 export interface IdpMetadata {
   entityId: string;
@@ -22,9 +23,11 @@ function invalid(message: string): SamlError {
  * endpoints per binding, signing certificates and NameID formats. Accepts an EntityDescriptor
  * or an EntitiesDescriptor holding exactly one IdP (pass `entityId` to pick one from a
  * federation aggregate). Parsed with the hardened parser — metadata comes from URLs too.
+ * Endpoint locations end up in redirects and form actions, so one that is not an http(s) URL
+ * (`javascript:…`) makes the whole document unacceptable.
  */
 export function parseIdpMetadata(xml: string, opts: { entityId?: string } = {}): IdpMetadata {
-  const root = parseXml(xml, 'IdP metadata').documentElement as Element;
+  const root = parseXml(xml, 'IdP metadata', METADATA_LIMITS).documentElement as Element;
   if (!isNamed(root, NS.metadata, 'EntityDescriptor') && !isNamed(root, NS.metadata, 'EntitiesDescriptor')) {
     throw invalid('The metadata document is neither an EntityDescriptor nor an EntitiesDescriptor.');
   }
@@ -37,7 +40,7 @@ export function parseIdpMetadata(xml: string, opts: { entityId?: string } = {}):
   if (candidates.length > 1) {
     throw invalid(`The metadata describes ${candidates.length} identity providers; choose one by entity ID.`);
   }
-  const entity = candidates[0] as Element;
+  const entity = candidates[0];
   const entityId = attr(entity, 'entityID');
   if (!entityId) throw invalid('The EntityDescriptor has no entityID.');
   const idp = idpDescriptor(entity) as Element;
@@ -74,7 +77,12 @@ function endpoints(idp: Element, name: string): { redirect?: string; post?: stri
   for (const ep of childElements(idp, NS.metadata, name)) {
     const binding = attr(ep, 'Binding');
     const location = attr(ep, 'Location');
-    if (!location) continue;
+    if (!location || (binding !== BINDINGS.redirect && binding !== BINDINGS.post)) continue;
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- as a string, isHttpUrl's `value is string` guard would make `location` never in the branch below
+    if (!isHttpUrl(location as unknown)) {
+      const kind = binding === BINDINGS.redirect ? 'HTTP-Redirect' : 'HTTP-POST';
+      throw invalid(`The ${name} (${kind}) Location ${JSON.stringify(location.slice(0, 80))} is not an http(s) URL.`);
+    }
     if (binding === BINDINGS.redirect && out.redirect === undefined) out.redirect = location;
     if (binding === BINDINGS.post && out.post === undefined) out.post = location;
   }

@@ -91,7 +91,7 @@ export type IncomingLogoutMessage =
 
 /**
  * Reads an IdP LogoutRequest (`SAMLRequest`) or LogoutResponse (`SAMLResponse`) arriving on our
- * SLO endpoint by the Redirect binding (SPEC §4.6). `rawQuery` is the undecoded query string.
+ * SLO endpoint by the Redirect binding (SAML Bindings §3.4). `rawQuery` is the undecoded query string.
  */
 export function parseLogoutRedirect(rawQuery: string, opts: IncomingLogoutOptions): IncomingLogoutMessage {
   const message = parseRedirectMessage(rawQuery, opts);

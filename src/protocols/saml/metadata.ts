@@ -34,7 +34,7 @@ function keyDescriptor(use: 'signing' | 'encryption', pem: string): string {
 }
 
 /**
- * SP metadata (SPEC §4.5, SAML Metadata §2.4.4). Built from a fixed template, so the output is
+ * SP metadata (SAML Metadata §2.4.4). Built from a fixed template, so the output is
  * a pure function of the input — byte-identical across calls and processes. Children follow
  * the XSD sequence of SPSSODescriptorType: KeyDescriptor*, SingleLogoutService*, NameIDFormat*,
  * AssertionConsumerService+.

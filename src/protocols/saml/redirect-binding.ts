@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import { isAllowedSignatureAlgorithm, signOctets, verifyOctets } from './algorithms.js';
 import { decodeAndInflate, deflateAndEncode } from './encoding.js';
+import { isHttpUrl } from '../../domain/urls.js';
 import { SamlError } from './errors.js';
 
 export type RedirectMessageParam = 'SAMLRequest' | 'SAMLResponse';
@@ -21,6 +22,11 @@ export function formEncode(value: string): string {
   return encodeURIComponent(value)
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
     .replace(/%20/g, '+');
+}
+
+/** The browser is sent to configured IdP endpoints: only http(s) URLs qualify. */
+export function unsafeEndpoint(): SamlError {
+  return new SamlError('UnsafeUrl', "The identity provider's endpoint URL is not an http(s) URL; ask an administrator to correct the source.");
 }
 
 function formDecode(value: string): string {
@@ -44,6 +50,7 @@ export function buildRedirectUrl(opts: {
   relayState?: string | null;
   signing?: RedirectSigning | null;
 }): string {
+  if (!isHttpUrl(opts.endpoint)) throw unsafeEndpoint();
   const url = new URL(opts.endpoint);
   const ours = new Set(['SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg', 'Signature']);
   const kept = url.search

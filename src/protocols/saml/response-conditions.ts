@@ -11,7 +11,7 @@ export interface ConditionsContext {
 
 /**
  * SAML Core §2.5.1: the validity window (NotBefore / NotOnOrAfter, with clock skew) and
- * AudienceRestriction. authentik's mainline skips these (SPEC §4.4 step 7, §8.10); we check
+ * AudienceRestriction. authentik's mainline skips these; we check
  * them as recommended. Web SSO Profile §4.1.4.2 requires an AudienceRestriction naming the SP,
  * and Core §2.5.1.4 says every AudienceRestriction present must include us.
  * Returns the Conditions NotOnOrAfter, if any.

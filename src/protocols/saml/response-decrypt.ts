@@ -24,14 +24,14 @@ function invalid(message: string, cause?: unknown): SamlError {
 
 /**
  * Decrypts a saml:EncryptedAssertion (SAML Core §2.3.4, XML-Enc) with our private key and
- * replaces it in the tree by the plaintext saml:Assertion, which is returned (SPEC §4.4 step 3).
+ * replaces it in the tree by the plaintext saml:Assertion, which is returned.
  * Decryption itself is xml-encryption's; we only pre-check the algorithms and parse the
  * plaintext with the same hardened parser as the outer message (it is attacker-influenced too).
  */
 export function decryptAssertionInPlace(doc: Document, encrypted: Element, privateKeyPem: string): Element {
   const data = childElements(encrypted, NS.xenc, 'EncryptedData');
   if (data.length !== 1) throw invalid('The EncryptedAssertion must contain exactly one EncryptedData element.');
-  const dataMethod = childElements(data[0] as Element, NS.xenc, 'EncryptionMethod')[0];
+  const dataMethod = childElements(data[0], NS.xenc, 'EncryptionMethod')[0];
   const dataAlg = dataMethod ? attr(dataMethod, 'Algorithm') ?? '' : '';
   if (!DATA_ALGORITHMS.has(dataAlg)) {
     throw invalid(`The assertion is encrypted with an unsupported algorithm (${dataAlg || 'none'}); use AES-GCM or AES-CBC.`);
@@ -61,7 +61,7 @@ export function decryptAssertionInPlace(doc: Document, encrypted: Element, priva
   if (failure !== undefined || plaintext === undefined) throw decryptionFailure(failure);
 
   const assertion = parsePlaintextAssertion(encrypted, plaintext);
-  const imported = doc.importNode(assertion, true) as Element;
+  const imported = doc.importNode(assertion, true);
   (encrypted.parentNode as Element).replaceChild(imported, encrypted);
   return imported;
 }

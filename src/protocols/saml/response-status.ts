@@ -6,7 +6,7 @@ import { NS, attr, childElements, firstChildElement, textContent } from './xml.j
 
 /**
  * SAML Core §3.2.2: a non-Success top-level StatusCode means the IdP refused to authenticate.
- * The user sees the IdP's StatusMessage and StatusDetail text (SPEC §4.4 step 6); a Success
+ * The user sees the IdP's StatusMessage and StatusDetail text (SAML Core §3.2.2); a Success
  * status that also carries a StatusMessage is fine.
  */
 export function checkStatus(response: Element): void {
@@ -14,7 +14,7 @@ export function checkStatus(response: Element): void {
   if (statuses.length !== 1) {
     throw new SamlError('InvalidXml', 'The SAML Response must contain exactly one Status element.');
   }
-  const status = statuses[0] as Element;
+  const status = statuses[0];
   const code = firstChildElement(status, NS.protocol, 'StatusCode');
   const value = code ? attr(code, 'Value') : null;
   if (!code || !value) throw new SamlError('InvalidXml', 'The SAML Response Status has no StatusCode value.');

@@ -12,7 +12,7 @@ export interface NameIdInfo {
 }
 
 /**
- * SPEC §4.4 step 8: Assertion/Subject/NameID must exist and be non-empty. The value is the
+ * Assertion/Subject/NameID must exist and be non-empty. The value is the
  * element's full character data with comments removed — the same string C14N signed — so a
  * comment cannot truncate it (`admin@corp<!---->.evil.com` stays `admin@corp.evil.com`).
  */
@@ -20,13 +20,13 @@ export function readNameId(assertion: Element): NameIdInfo {
   const subjects = childElements(assertion, NS.assertion, 'Subject');
   if (subjects.length === 0) throw new SamlError('MissingNameID', 'Subject element not found in the Assertion.');
   if (subjects.length > 1) throw new SamlError('InvalidXml', 'The Assertion contains more than one Subject.');
-  const nameIds = childElements(subjects[0] as Element, NS.assertion, 'NameID');
+  const nameIds = childElements(subjects[0], NS.assertion, 'NameID');
   if (nameIds.length === 0) {
-    const encrypted = childElements(subjects[0] as Element, NS.assertion, 'EncryptedID').length > 0;
+    const encrypted = childElements(subjects[0], NS.assertion, 'EncryptedID').length > 0;
     throw new SamlError('MissingNameID', encrypted ? 'NameID element not found (encrypted NameIDs are not supported).' : 'NameID element not found.');
   }
   if (nameIds.length > 1) throw new SamlError('InvalidXml', 'The Subject contains more than one NameID.');
-  const el = nameIds[0] as Element;
+  const el = nameIds[0];
   const nameId = textContent(el);
   if (nameId.trim() === '') throw new SamlError('MissingNameID', 'NameID is empty.');
   return { nameId, format: attr(el, 'Format') };
@@ -41,7 +41,7 @@ export interface ConfirmationContext {
 }
 
 /**
- * Binds the assertion to this SP and this request (SAML Profiles §4.1.4.2–3, SPEC §4.4 step 5):
+ * Binds the assertion to this SP and this request (SAML Profiles §4.1.4.2–3):
  * at least one SubjectConfirmation with Method bearer (or no Method — authentik reads those)
  * whose SubjectConfirmationData has Recipient = our ACS URL, InResponseTo = our request ID when
  * we sent one, and a NotOnOrAfter that has not passed. Confirmations with another Method (e.g.
@@ -53,7 +53,7 @@ export interface ConfirmationContext {
  * MismatchedBinding.
  */
 export function checkSubjectConfirmation(assertion: Element, ctx: ConfirmationContext): Date {
-  const subject = childElements(assertion, NS.assertion, 'Subject')[0] as Element;
+  const subject = childElements(assertion, NS.assertion, 'Subject')[0];
   let mismatchedRequest = false;
   let expired = false;
   let notYetValid = false;
@@ -62,7 +62,7 @@ export function checkSubjectConfirmation(assertion: Element, ctx: ConfirmationCo
     if (method !== null && method !== BEARER) continue;
     const data = childElements(confirmation, NS.assertion, 'SubjectConfirmationData');
     if (data.length !== 1) continue;
-    const scd = data[0] as Element;
+    const scd = data[0];
     const recipient = attr(scd, 'Recipient');
     if (recipient === null || !sameEndpoint(recipient, ctx.acsUrl)) continue;
     const inResponseTo = attr(scd, 'InResponseTo');

@@ -9,7 +9,7 @@ import type { VerificationKey } from './response-signature.js';
 import { checkStatus } from './response-status.js';
 import { checkSubjectConfirmation, readNameId } from './response-subject.js';
 import { sameEndpoint } from './url-match.js';
-import { NS, attr, childElements, descendants, isNamed, parseXml, serialize, serializeStandalone, textContent } from './xml.js';
+import { NS, attr, childElements, descendants, isNamed, parseXml, serialize, textContent } from './xml.js';
 
 /** What does not change between two logins through the same source. */
 export interface SamlResponseValidatorSettings {
@@ -22,7 +22,7 @@ export interface SamlResponseValidatorSettings {
   /**
    * PEM certificates of the IdP (verification_kp; several during key rollover — any one may
    * verify). Empty = signatures are NOT checked at all: authentik semantics for a source
-   * without verification_kp (SPEC §4.1). The admin API refuses a certificate without at least
+   * without verification_kp. The admin API refuses a certificate without at least
    * one of the require flags, and we refuse that combination here too.
    */
   verificationCerts: string[];
@@ -73,7 +73,7 @@ export type SamlResponseValidator = (samlResponse: string, context: SamlResponse
 export function createSamlResponseValidator(settings: SamlResponseValidatorSettings): SamlResponseValidator {
   const keys = prepareVerificationKeys(settings.verificationCerts);
   if (keys.length > 0 && !settings.requireSignedAssertion && !settings.requireSignedResponse) {
-    // SPEC §4.1 API validation; a certificate that verifies nothing would be a silent downgrade.
+    // The admin API refuses this too: a certificate that verifies nothing would be a silent downgrade.
     throw new SamlError('InvalidSignature', 'A verification certificate is configured but neither the assertion nor the response signature is required.');
   }
   return (samlResponse, context) => validate(samlResponse, settings, keys, context);
@@ -94,7 +94,7 @@ function validate(
   const allowSha1 = settings.allowSha1 ?? true;
   const now = context.now;
 
-  // SPEC §4.4 steps 1–2: POST binding, base64 (not deflated), hardened parser.
+  // HTTP-POST binding (SAML Bindings §3.5.4): base64, not deflated; hardened parser.
   const originalXml = decodeBase64(samlResponse, 'SAMLResponse').toString('utf8');
   const doc = parseXml(originalXml, 'SAMLResponse');
   const response = doc.documentElement as Element;
@@ -116,17 +116,11 @@ function validate(
   checkIssuer(response, settings.idpEntityId, 'Response', false);
   const inResponseTo = checkInResponseTo(attr(response, 'InResponseTo'), context.expectedRequestId ?? null, settings.allowIdpInitiated);
 
-  // Response signature over the ORIGINAL document: it covers the encrypted form (SPEC §4.4 step 4).
+  // Response signature over the ORIGINAL document: it covers the encrypted form.
   if (keys.length > 0 && settings.requireSignedResponse) {
     const signature = directSignature(response, 'Response');
     if (!signature) throw new SamlError('InvalidSignature', 'No Signature exists in the Response element.');
-    verifyElementSignature(response, signature, {
-      keys,
-      allowSha1,
-      where: 'Response',
-      wholeDocument: () => serialize(doc),
-      standalone: () => serialize(doc),
-    });
+    verifyElementSignature(response, signature, { keys, allowSha1, where: 'Response', wholeDocument: response });
   }
 
   const { assertion, decrypted } = locateAssertion(doc, response, settings.decryptionKey ?? null);
@@ -135,14 +129,12 @@ function validate(
   if (keys.length > 0 && settings.requireSignedAssertion) {
     const signature = directSignature(assertion, 'Assertion');
     if (!signature) throw new SamlError('InvalidSignature', 'No Signature exists in the Assertion element.');
-    const standalone = () => serializeStandalone(assertion);
     verifyElementSignature(assertion, signature, {
       keys,
       allowSha1,
       where: 'Assertion',
       // Encrypted: the IdP signed the assertion as the document it then encrypted.
-      wholeDocument: decrypted ? standalone : () => serialize(doc),
-      standalone,
+      wholeDocument: decrypted ? assertion : response,
     });
   }
 
@@ -175,7 +167,7 @@ function validate(
 }
 
 /**
- * SPEC §4.4 step 5. With a stored request ID the Response must answer it. Without an
+ * SAML Profiles §4.1.4.3. With a stored request ID the Response must answer it. Without an
  * InResponseTo the response is unsolicited: accepted only when IdP-initiated logins are allowed
  * (then no request binding exists). Returns the request ID the assertion must be bound to.
  */
@@ -202,7 +194,7 @@ function checkInResponseTo(inResponseTo: string | null, expected: string | null,
  * exactly one saml:Assertion anywhere in the tree (Advice, Extensions and ds:Object included),
  * and it must be a direct child of the Response — so the element whose signature we verify is
  * the element we read, and no unsigned sibling can be picked up instead.
- * With a decryption key the assertion MUST be encrypted (SPEC §4.4 step 3).
+ * With a decryption key the assertion MUST be encrypted (no downgrade).
  */
 function locateAssertion(
   doc: Parameters<typeof decryptAssertionInPlace>[0],
@@ -216,10 +208,10 @@ function locateAssertion(
     if (encrypted.length === 0 && plain.length > 0) {
       throw new SamlError('InvalidEncryption', 'Assertion is not encrypted, but this source requires encrypted assertions.');
     }
-    if (encrypted.length !== 1 || (encrypted[0] as Element).parentNode !== response) {
+    if (encrypted.length !== 1 || (encrypted[0]).parentNode !== response) {
       throw new SamlError('InvalidEncryption', 'The Response must contain exactly one EncryptedAssertion.');
     }
-    decryptAssertionInPlace(doc, encrypted[0] as Element, decryptionKey);
+    decryptAssertionInPlace(doc, encrypted[0], decryptionKey);
     decrypted = true;
   } else if (encrypted.length > 0) {
     throw new SamlError('InvalidEncryption', 'The assertion is encrypted, but no decryption key is configured for this source.');
@@ -227,7 +219,7 @@ function locateAssertion(
 
   const all = descendants(response, NS.assertion, 'Assertion');
   if (all.length === 0) throw new SamlError('InvalidXml', 'Assertion element not found.');
-  const assertion = all[0] as Element;
+  const assertion = all[0];
   if (all.length > 1 || assertion.parentNode !== response) {
     throw new SamlError(
       'InvalidSignature',

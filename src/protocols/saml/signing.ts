@@ -17,7 +17,7 @@ export interface XmlSigningKey {
 }
 
 /**
- * Enveloped XML-DSig over the document element (SPEC §4.3, SAML Core §5.4): exclusive C14N,
+ * Enveloped XML-DSig over the document element (SAML Core §5.4): exclusive C14N,
  * Reference `#<ID>` with enveloped + exc-c14n transforms, KeyInfo carrying the certificate, and
  * the Signature placed right after the root's `saml:Issuer` as the protocol schema requires.
  */
@@ -29,14 +29,14 @@ export function signRootElement(xml: string, key: XmlSigningKey): string {
   const sig = new SignedXml({
     privateKey: key.privateKey,
     publicCert: key.certificate,
-    signatureAlgorithm: key.signatureAlgorithm as never,
+    signatureAlgorithm: key.signatureAlgorithm,
     canonicalizationAlgorithm: C14N_ALGORITHMS.exclusive,
   });
   registerExtraAlgorithms(sig);
   sig.addReference({
     xpath: '/*',
     transforms: [ENVELOPED_SIGNATURE, C14N_ALGORITHMS.exclusive],
-    digestAlgorithm: key.digestAlgorithm as never,
+    digestAlgorithm: key.digestAlgorithm,
   });
   sig.computeSignature(xml, {
     prefix: 'ds',

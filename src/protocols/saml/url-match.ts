@@ -1,7 +1,7 @@
 /**
  * Compares an endpoint URL from a SAML message (Destination, Recipient) with ours.
  *
- * authentik's hardened check (SPEC §4.4 step 5, test_response_binding): the comparison is
+ * authentik's hardened check: the comparison is
  * case-insensitive, but scheme and port must match exactly — so `HTTPS://SP.EXAMPLE/...` is
  * ours while `http://` or `:8443` variants (another listener, possibly another SP) are not.
  * Default ports are normalised by the URL parser (`https://x:443/` ≡ `https://x/`).

@@ -28,14 +28,127 @@ const DOCUMENT_TYPE_NODE = 10;
 const DTD_MARKUP = /<!\s*(?:DOCTYPE|ENTITY|ATTLIST|ELEMENT|NOTATION)/i;
 
 /**
+ * How much XML we agree to turn into a DOM. Building and walking a DOM costs far more per element
+ * than reading bytes (an unauthenticated 400 KB message of 100,000 empty elements used to cost
+ * seconds of event-loop time), so the shape is bounded before the parser runs.
+ */
+export interface XmlLimits {
+  /** UTF-16 code units of the text (≈ bytes for the ASCII that SAML messages are made of). */
+  maxLength: number;
+  maxElements: number;
+  /** Nesting depth of elements (the root is depth 1). */
+  maxDepth: number;
+  maxAttributesPerElement: number;
+  /** Length of one attribute value as written (entity references included). */
+  maxAttributeValueLength: number;
+}
+
+/**
+ * SAML protocol messages (POST and Redirect bindings). A real Response is a few dozen elements
+ * nine deep; 5,000 elements leave room for thousands of group values. The length matches the
+ * Redirect binding's inflate cap.
+ */
+export const MESSAGE_LIMITS: Readonly<XmlLimits> = {
+  maxLength: 512 * 1024,
+  maxElements: 5_000,
+  maxDepth: 48,
+  maxAttributesPerElement: 48,
+  maxAttributeValueLength: 8 * 1024,
+};
+
+/** IdP metadata (admin-supplied, possibly a federation aggregate): larger, but still bounded. */
+export const METADATA_LIMITS: Readonly<XmlLimits> = {
+  maxLength: 5 * 1024 * 1024,
+  maxElements: 200_000,
+  maxDepth: 48,
+  maxAttributesPerElement: 64,
+  maxAttributeValueLength: 64 * 1024,
+};
+
+const LT = 0x3c; // <
+const GT = 0x3e; // >
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const EQUALS = 0x3d;
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+
+/**
+ * One linear pass over the text that counts elements, depth and attributes without building
+ * anything, so an oversized document is refused at the cost of reading it once. Markup it cannot
+ * follow (a comment, quote or tag that never ends, a `<` inside a tag) is never well-formed XML,
+ * so it is refused here too rather than left to how far a parser would get with it.
+ */
+export function checkXmlLimits(text: string, limits: Readonly<XmlLimits>, what: string): void {
+  const refuse = (detail: string): never => {
+    throw new SamlError('InvalidXml', `The ${what} is too large or too complex to process (${detail}).`);
+  };
+  const malformed = (): never => {
+    throw new SamlError('InvalidXml', `The ${what} is not well-formed XML (unterminated markup).`);
+  };
+  if (text.length > limits.maxLength) refuse(`more than ${limits.maxLength} characters`);
+  let elements = 0;
+  let depth = 0;
+  let i = text.indexOf('<');
+  while (i !== -1 && i < text.length) {
+    const next = text.charCodeAt(i + 1);
+    if (next === BANG) {
+      // Comment, CDATA section (DTD markup is refused separately).
+      const close = text.startsWith('<!--', i) ? '-->' : text.startsWith('<![CDATA[', i) ? ']]>' : '>';
+      const end = text.indexOf(close, i + 2);
+      if (end === -1) malformed();
+      i = text.indexOf('<', end + close.length);
+    } else if (next === QUESTION) {
+      const end = text.indexOf('?>', i + 2);
+      if (end === -1) malformed();
+      i = text.indexOf('<', end + 2);
+    } else if (next === SLASH) {
+      depth--;
+      const end = text.indexOf('>', i + 2);
+      if (end === -1) malformed();
+      i = text.indexOf('<', end + 1);
+    } else {
+      if (++elements > limits.maxElements) refuse(`more than ${limits.maxElements} elements`);
+      // Walk the start tag to its closing `>`, skipping quoted attribute values (which may hold `>`).
+      let attributes = 0;
+      let j = i + 1;
+      let selfClosing = false;
+      for (; j < text.length; j++) {
+        const c = text.charCodeAt(j);
+        if (c === DQUOTE || c === SQUOTE) {
+          const end = text.indexOf(c === DQUOTE ? '"' : "'", j + 1);
+          if (end === -1) malformed();
+          if (end - j - 1 > limits.maxAttributeValueLength) refuse(`an attribute value longer than ${limits.maxAttributeValueLength} characters`);
+          j = end;
+        } else if (c === EQUALS) {
+          if (++attributes > limits.maxAttributesPerElement) refuse(`an element with more than ${limits.maxAttributesPerElement} attributes`);
+        } else if (c === GT) {
+          selfClosing = text.charCodeAt(j - 1) === SLASH;
+          break;
+        } else if (c === LT) {
+          malformed();
+        }
+      }
+      if (j >= text.length) malformed();
+      if (depth + 1 > limits.maxDepth) refuse(`elements nested more than ${limits.maxDepth} deep`);
+      if (!selfClosing) depth++;
+      i = text.indexOf('<', j + 1);
+    }
+  }
+}
+
+/**
  * Parses XML for security-relevant use. Every parser warning or error is fatal: a lenient parse
  * (auto-closed tags, unbound prefixes, stray text) would let the document we check differ from
- * the document another parser — or the IdP — sees.
+ * the document another parser — or the IdP — sees. The document's size and shape are checked
+ * against `limits` before any DOM is built.
  */
-export function parseXml(text: string, what = 'SAML message'): Document {
+export function parseXml(text: string, what = 'SAML message', limits: Readonly<XmlLimits> = MESSAGE_LIMITS): Document {
   if (DTD_MARKUP.test(text)) {
     throw new SamlError('InvalidXml', `The ${what} contains a DTD (DOCTYPE or ENTITY declaration), which is not allowed.`);
   }
+  checkXmlLimits(text, limits, what);
   let doc: Document;
   let reported: string | undefined;
   try {
@@ -67,7 +180,7 @@ function firstLine(message: string): string {
 }
 
 export function isElement(node: Node | null | undefined): node is Element {
-  return node != null && node.nodeType === ELEMENT_NODE;
+  return node !== null && node !== undefined && node.nodeType === ELEMENT_NODE;
 }
 
 /** True when `el` is the element `{ns}localName`. */

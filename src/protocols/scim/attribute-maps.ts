@@ -63,7 +63,7 @@ export const USER_ATTRIBUTES: AttributeMap = {
   ...META,
 };
 
-export const GROUP_ATTRIBUTES: AttributeMap = {
+const GROUP_ATTRIBUTES: AttributeMap = {
   id: ID,
   externalid: EXTERNAL_ID,
   displayname: str('name'),

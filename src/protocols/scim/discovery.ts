@@ -24,7 +24,7 @@ export interface ServiceProviderConfigOptions {
   readonly documentationUri?: string;
 }
 
-/** RFC 7643 §5. Only PATCH and filtering are supported; auth is a bearer token (SPEC §5.2). */
+/** RFC 7643 §5. Only PATCH and filtering are supported; auth is a bearer token (RFC 6750). */
 export function serviceProviderConfig(o: ServiceProviderConfigOptions): JsonObject {
   return {
     schemas: [SERVICE_PROVIDER_CONFIG_SCHEMA],
@@ -109,7 +109,7 @@ function renderSchema(baseUrl: string, s: SchemaDef): JsonObject {
     name: s.name,
     description: s.description,
     // Deep copy: callers may decorate responses; the definitions are shared module data.
-    attributes: structuredClone(s.attributes) as unknown,
+    attributes: structuredClone(s.attributes),
     meta: { resourceType: 'Schema', location: `${baseUrl}/Schemas/${s.id}` },
   };
 }

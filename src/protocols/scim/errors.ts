@@ -27,32 +27,28 @@ export class ScimError extends ProtocolError {
     this.detail = detail;
   }
 
-  static invalidFilter(detail: string): ScimError {
+  static invalidFilter(this: void, detail: string): ScimError {
     return new ScimError(400, 'invalidFilter', detail);
   }
-  static invalidSyntax(detail: string): ScimError {
+  static invalidSyntax(this: void, detail: string): ScimError {
     return new ScimError(400, 'invalidSyntax', detail);
   }
-  static invalidPath(detail: string): ScimError {
+  static invalidPath(this: void, detail: string): ScimError {
     return new ScimError(400, 'invalidPath', detail);
   }
-  static invalidValue(detail: string): ScimError {
+  static invalidValue(this: void, detail: string): ScimError {
     return new ScimError(400, 'invalidValue', detail);
   }
-  static noTarget(detail: string): ScimError {
+  static noTarget(this: void, detail: string): ScimError {
     return new ScimError(400, 'noTarget', detail);
   }
-  static mutability(detail: string): ScimError {
+  static mutability(this: void, detail: string): ScimError {
     return new ScimError(400, 'mutability', detail);
   }
-  static uniqueness(detail: string): ScimError {
+  static uniqueness(this: void, detail: string): ScimError {
     return new ScimError(409, 'uniqueness', detail);
   }
-  static notFound(detail = 'Resource not found.'): ScimError {
+  static notFound(this: void, detail = 'Resource not found.'): ScimError {
     return new ScimError(404, undefined, detail);
   }
-}
-
-export function isScimError(e: unknown): e is ScimError {
-  return e instanceof ScimError;
 }

@@ -21,7 +21,7 @@ export function tokenize(text: string, fail: ErrorFactory = ScimError.invalidFil
   const tokens: Token[] = [];
   let i = 0;
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i];
     if (/\s/.test(c)) {
       i++;
     } else if (c === '(' || c === ')' || c === '[') {
@@ -30,7 +30,7 @@ export function tokenize(text: string, fail: ErrorFactory = ScimError.invalidFil
       tokens.push({ kind: ']', pos: i++ });
       if (text[i] === '.') {
         const start = i++;
-        while (i < text.length && WORD_CHAR.test(text[i]!)) i++;
+        while (i < text.length && WORD_CHAR.test(text[i])) i++;
         tokens.push({ kind: 'subAttr', name: text.slice(start + 1, i), pos: start });
       }
     } else if (c === '"') {
@@ -47,14 +47,14 @@ export function tokenize(text: string, fail: ErrorFactory = ScimError.invalidFil
       NUMBER_RE.lastIndex = i;
       const m = NUMBER_RE.exec(text);
       const end = m ? i + m[0].length : i;
-      if (!m || (end < text.length && !DELIMITER.test(text[end]!))) {
+      if (!m || (end < text.length && !DELIMITER.test(text[end]))) {
         throw fail(`Invalid number at position ${i}.`);
       }
       tokens.push({ kind: 'number', value: Number(m[0]), pos: i });
       i = end;
     } else if (WORD_CHAR.test(c)) {
       const start = i;
-      while (i < text.length && WORD_CHAR.test(text[i]!)) i++;
+      while (i < text.length && WORD_CHAR.test(text[i])) i++;
       tokens.push({ kind: 'word', text: text.slice(start, i), pos: start });
     } else if (c === "'") {
       throw fail(`Unexpected "'" at position ${i}: string values must use double quotes.`);

@@ -40,11 +40,11 @@ export class FilterParser {
   ) {}
 
   peek(): Token {
-    return this.tokens[this.i]!;
+    return this.tokens[this.i];
   }
 
   next(): Token {
-    const t = this.tokens[this.i]!;
+    const t = this.tokens[this.i];
     if (t.kind !== 'eof') this.i++;
     return t;
   }
@@ -61,7 +61,7 @@ export class FilterParser {
       this.next();
       items.push(this.parseAnd(inElement));
     }
-    return items.length === 1 ? items[0]! : { type: 'logical', op: 'or', filters: items };
+    return items.length === 1 ? items[0] : { type: 'logical', op: 'or', filters: items };
   }
 
   /** Content of `[…]` after the `[` has been consumed, through the closing `]`. */
@@ -79,7 +79,7 @@ export class FilterParser {
       this.next();
       items.push(this.parseUnary(inElement));
     }
-    return items.length === 1 ? items[0]! : { type: 'logical', op: 'and', filters: items };
+    return items.length === 1 ? items[0] : { type: 'logical', op: 'and', filters: items };
   }
 
   private parseUnary(inElement: boolean): Filter {

@@ -12,7 +12,7 @@ import type { PatchOperation } from './patch-request.js';
  * then add/remove are empty and removeAll is false), or: if `removeAll`, delete every
  * membership; then delete `remove`; then insert `add` (add and remove are disjoint).
  * Ids are lower-cased user UUIDs; values that are not UUIDs cannot name a user and are dropped
- * like unknown ids (SPEC §5.5).
+ * like unknown ids.
  */
 export interface MemberChanges {
   replace?: string[];

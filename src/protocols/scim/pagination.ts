@@ -18,7 +18,7 @@ export interface Page {
 /**
  * RFC 7644 §3.4.2.4: `startIndex` is 1-based, "a value less than 1 SHALL be interpreted as 1";
  * "a negative [count] value SHALL be interpreted as 0" (totalResults only). Unlike authentik,
- * `count` is honoured and `startIndex` maps to an exact offset (SPEC §8.13).
+ * `count` is honoured and `startIndex` maps to an exact offset.
  * Non-integer values → 400 invalidValue.
  */
 export function parsePagination(
@@ -33,7 +33,7 @@ export function parsePagination(
 }
 
 function parseInteger(raw: unknown, name: string): number | undefined {
-  const v = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+  const v: unknown = Array.isArray(raw) ? raw[raw.length - 1] : raw;
   if (v === undefined || v === null || v === '') return undefined;
   if (typeof v === 'number' && Number.isInteger(v)) return clamp(v);
   if (typeof v === 'string' && /^\s*[+-]?\d+\s*$/.test(v)) return clamp(Number(v));

@@ -27,7 +27,7 @@ function wrapManager(v: unknown): unknown {
 }
 
 /** Replace "true"/"false" strings (any case) under boolean attribute names, recursively. */
-export function coerceBooleans(v: unknown, key?: string): unknown {
+function coerceBooleans(v: unknown, key?: string): unknown {
   if (typeof v === 'string' && key !== undefined && BOOLEAN_ATTRIBUTES.has(key)) {
     const l = v.toLowerCase();
     if (l === 'true') return true;

@@ -32,7 +32,7 @@ export function compileProjection(sel: AttributeSelection): (resource: JsonObjec
       out = { ...Object.fromEntries(always), ...pick(resource, include) };
     }
     if (exclude.length > 0) {
-      out = omit(out, exclude.filter((s) => !(s.length === 1 && ALWAYS.has(s[0]!.toLowerCase()))));
+      out = omit(out, exclude.filter((s) => !(s.length === 1 && ALWAYS.has(s[0].toLowerCase()))));
     }
     return out;
   };
@@ -84,7 +84,7 @@ function omit(obj: JsonObject, paths: readonly Segments[]): JsonObject {
     if (key === undefined) continue;
     const value = out[key];
     if (rests.some((r) => r.length === 0)) delete out[key];
-    else if (Array.isArray(value)) out[key] = value.map((el) => (isPlainObject(el) ? omit(el, rests) : el));
+    else if (Array.isArray(value)) out[key] = value.map((el: unknown) => (isPlainObject(el) ? omit(el, rests) : el));
     else if (isPlainObject(value)) out[key] = omit(value, rests);
   }
   return out;
@@ -93,7 +93,7 @@ function omit(obj: JsonObject, paths: readonly Segments[]): JsonObject {
 function groupByHead(paths: readonly Segments[]): Map<string, Segments[]> {
   const groups = new Map<string, Segments[]>();
   for (const p of paths) {
-    const head = p[0]!;
+    const head = p[0];
     const k = head.toLowerCase();
     const existing = [...groups.keys()].find((g) => g.toLowerCase() === k) ?? head;
     groups.set(existing, [...(groups.get(existing) ?? []), p.slice(1)]);

@@ -4,9 +4,9 @@ import { findKey, getCi, isPlainObject } from './json.js';
 import type { JsonObject } from './json.js';
 
 /**
- * Base user properties from a SCIM User payload (SPEC §5.1). Keys are those property mappings
- * see (authentik's field names). A key is absent when the payload says nothing about it, so
- * an update does not clear it; `username` absent → the caller answers "Invalid user".
+ * Base user properties from a SCIM User payload (docs/behaviour.md#scim-users). Keys are those
+ * property mappings see (authentik's field names). A key is absent when the payload says nothing
+ * about it, so an update does not clear it; `username` absent → the caller answers "Invalid user".
  */
 export interface ScimUserProperties {
   username?: string;
@@ -46,7 +46,7 @@ function displayNameOf(payload: JsonObject): string | undefined {
   return typeof display === 'string' && display !== '' ? display : undefined;
 }
 
-/** The primary email, else the first one; "" for an empty list (SPEC §5.1). */
+/** The primary email, else the first one; "" for an empty list. */
 function emailOf(payload: JsonObject): string | undefined {
   const emails = getCi(payload, 'emails');
   if (emails === undefined || emails === null) return undefined;
@@ -105,7 +105,7 @@ export interface RepresentationOptions {
 }
 
 /**
- * Keys the server owns. Unlike authentik (SPEC §8.13), a stored payload never overrides them,
+ * Keys the server owns. Unlike authentik, a stored payload never overrides them,
  * so responses cannot diverge from the real user/group. `password` is returned "never"
  * (RFC 7643 §4.1.1) but IdPs do send it on create.
  */

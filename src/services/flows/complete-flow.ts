@@ -1,8 +1,9 @@
 /**
- * Runs a flow plan to its end (SPEC §2.5): for enrolment, ask for a username when the source
- * gave none or a taken one, then write the user; then persist the connection (post-source
- * stage), synchronise groups, log the user in and say so. Everything from the user write to the
- * login commits in ONE transaction, so a failure leaves no half-created user or connection.
+ * Runs a flow plan to its end (docs/behaviour.md#flow-plan-and-enrolment): for enrolment, ask for a
+ * username when the source gave none or a taken one, then write the user; then persist the
+ * connection (post-source stage), synchronise groups, log the user in and say so. Everything from
+ * the user write to the login commits in ONE transaction, so a failure leaves no half-created user
+ * or connection.
  */
 import type { User } from '../../domain/entities.js';
 import { isGroupMatchingMode } from '../../domain/matching.js';

@@ -1,10 +1,10 @@
 /**
- * SPEC §2.2: from a source's base properties to the final user properties and group list —
- * user property mappings (sandboxed, in name order), `groups` split off, then per-group
- * properties through the group property mappings. Failures are recorded as
- * `configuration_error` events; a failing mapping fails the login (MappingError propagates).
+ * From a source's base properties to the final user properties and group list — user property
+ * mappings (sandboxed, in name order), `groups` split off, then per-group properties through
+ * the group property mappings. Failures are recorded as `configuration_error` events; a failing
+ * mapping fails the login (MappingError propagates).
  */
-import { droppedGroupsMessage, splitGroups } from '../../domain/properties.js';
+import { droppedGroupsMessage, ownValue, splitGroups } from '../../domain/properties.js';
 import { evaluateMappings, MappingError } from '../../protocols/mapping/index.js';
 import type { Source } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
@@ -12,7 +12,7 @@ import type { PendingGroup } from './plan.js';
 
 export interface IdentityInput {
   baseProperties: Record<string, unknown>;
-  /** Display names of groups the IdP told us about (e.g. Entra memberOf), by id. */
+  /** Display names of groups the IdP told us about (e.g. Entra memberOf), by id; own properties only are read. */
   groupNames?: Record<string, string>;
   /** Protocol context for mappings (OAuth: info, token; SAML: name_id, attributes, …). */
   context: Record<string, unknown>;
@@ -30,7 +30,8 @@ export async function buildIdentityProperties(ctx: ServiceContext, source: Sourc
     }
     const groups: PendingGroup[] = [];
     for (const id of groupIds) {
-      const base = { name: input.groupNames?.[id] ?? id };
+      const named = ownValue(input.groupNames, id);
+      const base = { name: typeof named === 'string' ? named : id };
       groups.push({ id, properties: await evaluateMappings(ctx.mappings, groupMappings, base, { ...context, group_id: id }) });
     }
     return { properties, groups };

@@ -1,7 +1,8 @@
 /**
  * A flow plan: what the browser is in the middle of after an external identity came back
- * (SPEC §2.5). It lives in the database-backed session, so any instance can continue it.
- * IdP tokens inside it are sealed with the secret box — sessions are not a secrets store.
+ * (docs/behaviour.md#flow-plan-and-enrolment). It lives in the database-backed session, so any
+ * instance can continue it. IdP tokens inside it are sealed with the secret box — sessions are not
+ * a secrets store.
  */
 
 export interface PendingConnection {
@@ -77,6 +78,6 @@ export function safeRedirectPath(candidate: unknown): string | null {
 }
 
 export const USER_INTERFACE_PATH = '/if/user/';
-/** Where authentik sends a browser after a successful link (SPEC §2.4). */
+/** Where authentik sends a browser after a successful link. */
 export const USER_SETTINGS_SOURCES_PATH = '/if/user/#/settings;%7B%22page%22%3A%22page-sources%22%7D';
 export const LOGIN_PATH = '/if/flow/default-authentication-flow/';

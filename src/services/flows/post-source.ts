@@ -1,7 +1,7 @@
 /**
- * The post-source stage (SPEC §2.5): attach the external identity to a user. An existing
- * connection of that user to this source is reused (identifier and tokens refreshed); a new one
- * records `source_linked`. Runs inside the caller's transaction.
+ * The post-source stage (docs/behaviour.md#post-source-stage): attach the external identity to a
+ * user. An existing connection of that user to this source is reused (identifier and tokens
+ * refreshed); a new one records `source_linked`. Runs inside the caller's transaction.
  */
 import type { User } from '../../domain/entities.js';
 import type { SecretBox } from '../../security/secret-box.js';

@@ -1,8 +1,8 @@
 /**
- * The source flow manager (SPEC §2): an external identity came back from an IdP — decide with
- * the matching rules whether to log in the linked user, link, enrol or refuse, and turn that
- * into a flow plan or a page. Protocol-specific code (OAuth, SAML) calls `handleExternalIdentity`
- * after it has validated the identity and built the properties.
+ * The source flow manager (docs/behaviour.md#flow-manager-the-decision-table): an external identity
+ * came back from an IdP — decide with the matching rules whether to log in the linked user, link,
+ * enrol or refuse, and turn that into a flow plan or a page. Protocol-specific code (OAuth, SAML)
+ * calls `handleExternalIdentity` after it has validated the identity and built the properties.
  */
 import { decideUserAction, isUserMatchingMode, matchingProperty, matchingValue } from '../../domain/matching.js';
 import type { Source } from '../../storage/source-ports.js';
@@ -53,7 +53,7 @@ function sealedTokens(ctx: ServiceContext, identity: ExternalIdentity) {
   return {
     accessTokenSealed: t?.accessToken ? ctx.box.encrypt(t.accessToken) : null,
     refreshTokenSealed: t?.refreshToken ? ctx.box.encrypt(t.refreshToken) : null,
-    // authentik stores "now" here by mistake (SPEC §8.6); we store the real expiry.
+    // authentik stores "now" here by mistake; we store the real expiry.
     expires: t?.expiresInSeconds ? new Date(now + t.expiresInSeconds * 1000).toISOString() : null,
   };
 }
@@ -84,7 +84,7 @@ export async function handleExternalIdentity(
     return { kind: 'denied', message: decision.message };
   }
 
-  // Linking while logged in: save now and go to the user's source settings (SPEC §2.4).
+  // Linking while logged in: save now and go to the user's source settings.
   if (decision.action === 'link' && session.userId !== null) {
     await ctx.store.transaction(async (trx) => {
       const user = await trx.users.byId(session.userId!);

@@ -1,7 +1,11 @@
-/** The fields every source kind accepts (SPEC §1.4), their checks and their repository form. */
+/**
+ * The fields every source kind accepts (docs/behaviour.md#source-fields), their checks and their
+ * repository form.
+ */
+import type { PropertyMappingKind } from '../../sources/kinds.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { Source, SourceBaseInput, SourceKind } from '../../storage/source-ports.js';
-import { SOURCE_KINDS } from './kinds.js';
+import { SOURCE_KINDS } from '../../sources/kinds.js';
 import { FieldErrorCollector, checkFlow, checkMappings, checkSourceUnique } from './references.js';
 
 /** Validated request data (wire names). */
@@ -38,7 +42,7 @@ export function toBaseInput(data: SourceBaseData): SourceBaseInput {
 /** Checks uniqueness and references of the base fields; returns the collector for kind checks. */
 export async function validateBase(repos: Repositories, kind: SourceKind, data: SourceBaseData, self: Source | null): Promise<FieldErrorCollector> {
   const errors = new FieldErrorCollector();
-  const mappingKind = SOURCE_KINDS[kind].mappingKind;
+  const mappingKind = SOURCE_KINDS[kind].mapping ? (kind as PropertyMappingKind) : null;
   await checkSourceUnique(repos, errors, data, self?.uuid ?? null);
   await checkFlow(repos, errors, 'authentication_flow', data.authentication_flow);
   await checkFlow(repos, errors, 'enrollment_flow', data.enrollment_flow);

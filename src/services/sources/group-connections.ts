@@ -1,15 +1,17 @@
 /**
- * Use cases of /sources/group_connections/{oauth,saml}/ — admin-only (no owner field,
- * SPEC §6.3); the route authorises, these functions validate references and uniqueness.
+ * Use cases of /sources/group_connections/<kind>/ — admin-only (no owner field,
+ * docs/behaviour.md#permissions); the route authorises, these functions validate references and
+ * uniqueness.
  */
 import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { GroupConnection } from '../../storage/source-ports.js';
+import { SOURCE_KINDS, type GroupConnectionKind } from '../../sources/kinds.js';
 import type { ServiceContext } from '../context.js';
 import { asIntId, asUuid } from '../../domain/ids.js';
 import { FieldErrorCollector, invalidPk } from './references.js';
 
-export type GroupConnectionKind = 'oauth' | 'saml';
+export type { GroupConnectionKind };
 
 export interface GroupConnectionData {
   group?: string;
@@ -17,7 +19,6 @@ export interface GroupConnectionData {
   identifier?: string;
 }
 
-const MODELS: Record<GroupConnectionKind, string> = { oauth: 'GroupOAuthSourceConnection', saml: 'GroupSAMLSourceConnection' };
 
 export function listGroupConnections(ctx: ServiceContext, kind: GroupConnectionKind, query: ListQuery): Promise<Page<GroupConnection>> {
   return ctx.store.repos.groupConnections.list(kind, query);
@@ -26,7 +27,7 @@ export function listGroupConnections(ctx: ServiceContext, kind: GroupConnectionK
 export async function getGroupConnection(repos: Repositories, kind: GroupConnectionKind, id: string): Promise<GroupConnection> {
   const n = asIntId(id);
   const conn = n === null ? null : await repos.groupConnections.byId(n);
-  if (!conn || conn.kind !== kind) throw NotFoundError.forModel(MODELS[kind]);
+  if (!conn || conn.kind !== kind) throw NotFoundError.forModel(SOURCE_KINDS[kind].connections.group.model);
   return conn;
 }
 

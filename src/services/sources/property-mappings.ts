@@ -7,7 +7,7 @@ import { NotFoundError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 import { asUuid } from '../../domain/ids.js';
-import { MAPPING_KINDS, SOURCE_KINDS } from './kinds.js';
+import { SOURCE_KINDS } from '../../sources/kinds.js';
 import { FieldErrorCollector } from './references.js';
 import type { UsedByEntry } from './used-by.js';
 
@@ -23,7 +23,7 @@ export function listSourceMappings(ctx: ServiceContext, kind: PropertyMappingKin
 export async function getSourceMapping(repos: Repositories, kind: PropertyMappingKind, lookup: string): Promise<PropertyMapping> {
   const uuid = asUuid(lookup);
   const mapping = uuid ? await repos.propertyMappings.byUuid(uuid) : null;
-  if (!mapping || mapping.kind !== kind) throw NotFoundError.forModel(MAPPING_KINDS[kind].model);
+  if (!mapping || mapping.kind !== kind) throw NotFoundError.forModel(SOURCE_KINDS[kind].mapping.model);
   return mapping;
 }
 

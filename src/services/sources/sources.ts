@@ -3,9 +3,8 @@ import { BadRequestError, NotFoundError, ValidationError } from '../../errors/in
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import { BUILT_IN_SOURCE_MANAGED, type Source } from '../../storage/source-ports.js';
 import type { ServiceContext } from '../context.js';
-import { SOURCE_KINDS } from './kinds.js';
-import { scimServiceAccountName } from './scim-service-account.js';
-import { sourceUsedBy, type UsedByEntry } from './used-by.js';
+import { CONCRETE_KINDS, SOURCE_KINDS, type SourceKind } from '../../sources/kinds.js';
+import { sourceUsedBy, type SourceRelations, type UsedByEntry } from './used-by.js';
 
 export function listSources(ctx: ServiceContext, query: ListQuery): Promise<Page<Source>> {
   return ctx.store.repos.sources.list(null, query);
@@ -18,25 +17,29 @@ export async function getSource(repos: Repositories, slug: string): Promise<Sour
 }
 
 /**
- * Deletes a source and what only exists for it: a SCIM source's service account (its token
- * goes with it). Connections and SCIM links cascade in the database. The built-in source
- * must always exist (SPEC §1.4, §8.17).
+ * Deletes a source and what only exists for it (the kind's `beforeDelete`, e.g. a SCIM
+ * source's service account). Connections and SCIM links cascade in the database. The built-in source
+ * must always exist (docs/behaviour.md#built-in-source).
  */
-export async function removeSource(repos: Repositories, source: Source): Promise<void> {
+export async function removeSource(repos: Repositories, source: Source, relations: SourceRelations = {}): Promise<void> {
   if (source.managed === BUILT_IN_SOURCE_MANAGED) throw new BadRequestError('Built-in sources cannot be deleted', 'protected');
-  if (source.kind === 'scim') {
-    const account = await repos.users.byUsername(scimServiceAccountName(source.uuid));
-    if (account) await repos.users.delete(account.id);
-  }
+  await relations.beforeDelete?.(repos, source);
   await repos.sources.delete(source.uuid);
 }
 
-export async function usedBySource(ctx: ServiceContext, slug: string): Promise<UsedByEntry[]> {
-  return sourceUsedBy(ctx.store.repos, await getSource(ctx.store.repos, slug));
+/** The kind's relations of a source found without its kind (`/sources/all/`). */
+export type RelationsOf = (kind: SourceKind) => SourceRelations | undefined;
+
+export async function usedBySource(ctx: ServiceContext, slug: string, relationsOf: RelationsOf): Promise<UsedByEntry[]> {
+  const source = await getSource(ctx.store.repos, slug);
+  return sourceUsedBy(ctx.store.repos, source, relationsOf(source.kind));
 }
 
-export async function deleteSource(ctx: ServiceContext, slug: string): Promise<void> {
-  await ctx.store.transaction(async (repos) => removeSource(repos, await getSource(repos, slug)));
+export async function deleteSource(ctx: ServiceContext, slug: string, relationsOf: RelationsOf): Promise<void> {
+  await ctx.store.transaction(async (repos) => {
+    const source = await getSource(repos, slug);
+    await removeSource(repos, source, relationsOf(source.kind));
+  });
 }
 
 export async function setIconUrl(ctx: ServiceContext, slug: string, url: string): Promise<void> {
@@ -90,7 +93,7 @@ export interface SourceTypeInfo {
 
 /** `/sources/all/types/`: the creatable kinds (the built-in base is not one). */
 export function sourceTypes(): SourceTypeInfo[] {
-  return (['oauth', 'saml', 'scim'] as const).map((k) => {
+  return CONCRETE_KINDS.map((k) => {
     const d = SOURCE_KINDS[k];
     return { name: d.verboseName, description: d.description, component: d.component, model_name: d.modelName, icon_url: d.iconUrl, requires_enterprise: false, deprecated: false };
   });
@@ -106,13 +109,13 @@ export interface UserSettingEntry {
 
 /**
  * `/sources/all/user_settings/`: enabled sources a user can connect, ordered by name. No
- * policies can be bound to sources yet, so every enabled one passes (SPEC §6.2).
+ * policies can be bound to sources yet, so every enabled one passes.
  */
 export async function userSettings(ctx: ServiceContext): Promise<UserSettingEntry[]> {
   const kinds = (Object.keys(SOURCE_KINDS) as Array<keyof typeof SOURCE_KINDS>).filter((k) => SOURCE_KINDS[k].userSettingsComponent);
   const sources = await ctx.store.repos.sources.enabledOfKinds(kinds);
   return sources.map((s) => {
     const d = SOURCE_KINDS[s.kind];
-    return { object_uid: s.slug, component: d.userSettingsComponent!, title: s.name, configure_url: d.configurePath!(s.slug), icon_url: s.icon || null };
+    return { object_uid: s.slug, component: d.userSettingsComponent!, title: s.name, configure_url: d.loginPath!(s.slug), icon_url: s.icon || null };
   });
 }

@@ -4,8 +4,7 @@
  */
 import type { Repositories } from '../../storage/ports.js';
 import type { Source } from '../../storage/source-ports.js';
-import { CONNECTION_MODELS, SOURCE_KINDS } from './kinds.js';
-import { scimServiceAccountName } from './scim-service-account.js';
+import { SOURCE_KINDS } from '../../sources/kinds.js';
 
 export interface UsedByEntry {
   app: string;
@@ -17,27 +16,22 @@ export interface UsedByEntry {
 
 export const USED_BY_LIMIT_PER_RELATION = 1000;
 
-export async function sourceUsedBy(repos: Repositories, source: Source): Promise<UsedByEntry[]> {
+/** What a kind adds to `used_by` and does before its source is deleted (see KindServiceHooks). */
+export interface SourceRelations {
+  usedBy?(repos: Repositories, source: Source): Promise<UsedByEntry[]>;
+  beforeDelete?(repos: Repositories, source: Source): Promise<void>;
+}
+
+export async function sourceUsedBy(repos: Repositories, source: Source, relations: SourceRelations = {}): Promise<UsedByEntry[]> {
   const out: UsedByEntry[] = [];
-  const models = CONNECTION_MODELS[source.kind] ?? { app: SOURCE_KINDS[source.kind].app, user: 'usersourceconnection', group: 'groupsourceconnection' };
+  const d = SOURCE_KINDS[source.kind];
+  const models = { app: d.app, user: d.connections?.user.modelName ?? 'usersourceconnection', group: d.connections?.group?.modelName ?? 'groupsourceconnection' };
   for (const c of await repos.userConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
     out.push({ app: models.app, model_name: models.user, pk: String(c.id), name: `User-source connection (user=${c.username}, source=${source.slug})`, action: 'cascade' });
   }
   for (const c of await repos.groupConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
     out.push({ app: models.app, model_name: models.group, pk: String(c.id), name: `Group-source connection (group=${c.groupName}, source=${source.slug})`, action: 'cascade' });
   }
-  if (source.kind === 'scim') {
-    const app = SOURCE_KINDS.scim.app;
-    for (const l of await repos.scimUsers.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-      out.push({ app, model_name: 'scimsourceuser', pk: l.id, name: `SCIM User ${l.targetName} to ${source.name}`, action: 'cascade' });
-    }
-    for (const l of await repos.scimGroups.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-      out.push({ app, model_name: 'scimsourcegroup', pk: l.id, name: `SCIM Group ${l.targetName} to ${source.name}`, action: 'cascade' });
-    }
-    const account = await repos.users.byUsername(scimServiceAccountName(source.uuid));
-    if (account) out.push({ app: 'authentik_core', model_name: 'user', pk: String(account.id), name: account.username, action: 'cascade' });
-    const token = await repos.tokens.byIdentifier(scimServiceAccountName(source.uuid));
-    if (token) out.push({ app: 'authentik_core', model_name: 'token', pk: token.uuid, name: token.identifier, action: 'cascade' });
-  }
+  if (relations.usedBy) out.push(...(await relations.usedBy(repos, source)));
   return out;
 }

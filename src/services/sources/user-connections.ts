@@ -1,20 +1,22 @@
 /**
- * Use cases of /sources/user_connections/{all,oauth,saml}/. The owner field is `user`
- * (SPEC §6.3): a normal user sees and deletes only their own connections and cannot move
- * them — `user`, `source` and `identifier` are read-only for non-admins (SPEC §8.2), so an
- * owner cannot re-point a connection at someone else's external identity. Someone else's
- * connection is indistinguishable from a missing one (404).
+ * Use cases of /sources/user_connections/{all,<kind>}/. The owner field is `user`
+ * (docs/behaviour.md#permissions): a normal user sees and deletes only their own connections and
+ * cannot move them — `user`, `source` and `identifier` are read-only for non-admins (unlike
+ * authentik), so an owner cannot re-point a connection at someone else's external identity. Someone
+ * else's connection is indistinguishable from a missing one (404).
  */
 import type { Principal } from '../../domain/entities.js';
 import { NotFoundError, PermissionDeniedError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { NewUserConnection, UserConnection } from '../../storage/source-ports.js';
+import type { SourceKindDescriptor } from '../../sources/kind.js';
+import { SOURCE_KINDS, type ConnectionKind as ConnectionKindName } from '../../sources/kinds.js';
 import type { ServiceContext } from '../context.js';
 import { asIntId, asUuid } from '../../domain/ids.js';
 import { FieldErrorCollector, invalidPk } from './references.js';
 
 /** `null` = the `all` endpoint (every kind). */
-export type ConnectionKind = 'oauth' | 'saml' | null;
+export type ConnectionKind = ConnectionKindName | null;
 
 export interface UserConnectionData {
   user?: number;
@@ -23,7 +25,9 @@ export interface UserConnectionData {
   access_token?: string | null;
 }
 
-const MODELS: Record<string, string> = { oauth: 'UserOAuthSourceConnection', saml: 'UserSAMLSourceConnection', all: 'UserSourceConnection' };
+const modelOf = (kind: ConnectionKind) => (kind ? SOURCE_KINDS[kind].connections.user.model : 'UserSourceConnection');
+/** Kinds whose connections keep the IdP's tokens (OAuth). */
+const keepsTokens = (kind: string) => (SOURCE_KINDS as Record<string, SourceKindDescriptor>)[kind]?.connections?.tokens === true;
 
 function ownerScope(principal: Principal, query: ListQuery): ListQuery {
   if (principal.isSuperuser) return query;
@@ -38,7 +42,7 @@ export async function getUserConnection(repos: Repositories, principal: Principa
   const n = asIntId(id);
   const conn = n === null ? null : await repos.userConnections.byId(n);
   if (!conn || (kind !== null && conn.kind !== kind) || (!principal.isSuperuser && conn.userId !== principal.user.id)) {
-    throw NotFoundError.forModel(MODELS[kind ?? 'all']);
+    throw NotFoundError.forModel(modelOf(kind));
   }
   return conn;
 }
@@ -66,7 +70,7 @@ async function checkWrite(repos: Repositories, kind: string, data: UserConnectio
 }
 
 /** Admins create connections directly (an improvement over 2024.8, which has no writable user/source). */
-export async function createUserConnection(ctx: ServiceContext, principal: Principal, kind: 'oauth' | 'saml', data: UserConnectionData): Promise<UserConnection> {
+export async function createUserConnection(ctx: ServiceContext, principal: Principal, kind: ConnectionKindName, data: UserConnectionData): Promise<UserConnection> {
   if (!principal.isSuperuser) throw new PermissionDeniedError();
   const missing = new FieldErrorCollector();
   for (const field of ['user', 'source', 'identifier'] as const) if (data[field] === undefined) missing.add(field, 'This field is required.');
@@ -74,7 +78,7 @@ export async function createUserConnection(ctx: ServiceContext, principal: Princ
   return ctx.store.transaction(async (repos) => {
     await checkWrite(repos, kind, data, null);
     const input: NewUserConnection = { kind, userId: data.user!, sourceUuid: asUuid(data.source!)!, identifier: data.identifier! };
-    if (kind === 'oauth' && data.access_token !== undefined) input.accessToken = data.access_token;
+    if (keepsTokens(kind) && data.access_token !== undefined) input.accessToken = data.access_token;
     return repos.userConnections.create(input);
   });
 }
@@ -85,7 +89,7 @@ export function updateUserConnection(ctx: ServiceContext, principal: Principal, 
     const patch: UserConnectionData = principal.isSuperuser ? { ...data } : { access_token: data.access_token };
     if (patch.source !== undefined) patch.source = asUuid(patch.source) ?? patch.source;
     await checkWrite(repos, current.kind, patch, current);
-    const tokenPatch = current.kind === 'oauth' && patch.access_token !== undefined ? { accessToken: patch.access_token } : {};
+    const tokenPatch = keepsTokens(current.kind) && patch.access_token !== undefined ? { accessToken: patch.access_token } : {};
     return repos.userConnections.update(current.id, { userId: patch.user, sourceUuid: patch.source, identifier: patch.identifier, ...tokenPatch });
   });
 }

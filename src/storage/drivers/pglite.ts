@@ -39,7 +39,7 @@ class PgliteConnection implements DatabaseConnection {
       ...(result.affectedRows !== undefined ? { numAffectedRows: BigInt(result.affectedRows) } : {}),
     };
   }
-  // eslint-disable-next-line require-yield
+  // eslint-disable-next-line require-yield -- Kysely's DatabaseConnection needs the method; PGlite cannot stream, so iterating it fails
   async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
     throw new Error('PGlite driver does not support streaming');
   }

@@ -1,5 +1,5 @@
 /**
- * Scale support for the user-connection lists (SPEC §6.2 at a million rows).
+ * Scale support for the user-connection lists (at a million rows and more).
  *
  * - `user_source_connection_counts` keeps an exact row count per (kind, source), maintained by
  *   statement-level triggers (transition tables, so bulk writes and cascades cost one upsert per

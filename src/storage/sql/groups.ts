@@ -144,6 +144,59 @@ export class SqlGroupRepository implements GroupRepository {
     await this.db.deleteFrom('group_members').where('group_uuid', '=', uuid).where('user_id', 'in', userIds).execute();
   }
 
+  // The batched methods pass each column as one array parameter (`= any($1)`, `unnest`), so a
+  // statement has a fixed number of parameters however many groups it touches.
+
+  async byNames(names: string[]): Promise<Group[]> {
+    if (names.length === 0) return [];
+    const rows = await this.db.selectFrom('groups').selectAll().where('name', '=', sql<string>`any(${names}::text[])`).execute();
+    return rows.map(toGroup);
+  }
+
+  createMany(inputs: NewGroup[]): Promise<Group[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return withConstraints(CONSTRAINTS, async () => {
+      const { rows } = await sql<Selectable<GroupsTable>>`
+        INSERT INTO groups (name, is_superuser, parent_uuid, attributes)
+        SELECT * FROM unnest(
+          ${inputs.map((g) => g.name)}::text[],
+          ${inputs.map((g) => g.isSuperuser ?? false)}::boolean[],
+          ${inputs.map((g) => g.parentUuid ?? null)}::uuid[],
+          ${inputs.map((g) => toJson(g.attributes ?? {}))}::jsonb[])
+        RETURNING *`.execute(this.db);
+      const byName = new Map(rows.map((r) => [r.name, toGroup(r)]));
+      return inputs.map((g) => byName.get(g.name) as Group);
+    });
+  }
+
+  updateNamesAndAttributes(rows: Array<{ uuid: string; name: string; attributes: Record<string, unknown> }>): Promise<void> {
+    if (rows.length === 0) return Promise.resolve();
+    return withConstraints(CONSTRAINTS, async () => {
+      await sql`
+        UPDATE groups SET name = v.name, attributes = v.attributes, last_updated = now()
+        FROM unnest(
+          ${rows.map((r) => r.uuid)}::uuid[],
+          ${rows.map((r) => r.name)}::text[],
+          ${rows.map((r) => toJson(r.attributes))}::jsonb[]) AS v(group_uuid, name, attributes)
+        WHERE groups.group_uuid = v.group_uuid`.execute(this.db);
+    });
+  }
+
+  addMemberToGroups(userId: number, uuids: string[]): Promise<void> {
+    if (uuids.length === 0) return Promise.resolve();
+    return withConstraints(CONSTRAINTS, async () => {
+      await sql`
+        INSERT INTO group_members (group_uuid, user_id)
+        SELECT DISTINCT g, ${userId}::integer FROM unnest(${uuids}::uuid[]) AS g
+        ON CONFLICT DO NOTHING`.execute(this.db);
+    });
+  }
+
+  async removeMemberFromGroups(userId: number, uuids: string[]): Promise<void> {
+    if (uuids.length === 0) return;
+    await this.db.deleteFrom('group_members').where('user_id', '=', userId).where('group_uuid', '=', sql<string>`any(${uuids}::uuid[])`).execute();
+  }
+
   async wouldCycle(uuid: string, parentUuid: string): Promise<boolean> {
     if (uuid === parentUuid) return true;
     const r = await sql<{ found: boolean }>`

@@ -67,16 +67,6 @@ export class SqlTokenRepository implements TokenRepository {
     return row ? toToken(row) : null;
   }
 
-  async byKey(key: string): Promise<Token | null> {
-    const digest = this.box.lookupDigest(key);
-    const row = await this.db.selectFrom('tokens').selectAll().where('key_digest', '=', digest).executeTakeFirst();
-    if (!row) return null;
-    // The index lookup already matched the full digest; compare again in constant time anyway.
-    const a = Buffer.from(row.key_digest, 'hex');
-    const b = Buffer.from(digest, 'hex');
-    return a.length === b.length && timingSafeEqual(a, b) ? toToken(row) : null;
-  }
-
   async authenticate(key: string): Promise<{ token: Token; user: User; isSuperuser: boolean } | null> {
     const digest = this.box.lookupDigest(key);
     const row = await this.db
@@ -98,6 +88,7 @@ export class SqlTokenRepository implements TokenRepository {
       .where('tokens.key_digest', '=', digest)
       .executeTakeFirst();
     if (!row) return null;
+    // The index lookup already matched the full digest; compare again in constant time anyway.
     const a = Buffer.from(row.key_digest, 'hex');
     const b = Buffer.from(digest, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return null;

@@ -7,8 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { DB_KIND } from '../../support/db.js';
-import { authenticateScim, patchScimGroup, WriteQueue, type ScimDeps } from '../../../src/services/scim/index.js';
-import { createScimStore } from '../../../src/storage/sql/scim/index.js';
+import { authenticateScim, patchScimGroup, WriteQueue, type ScimDeps } from '../../../src/sources/scim/provisioning.js';
 import { createScimSource, patch, scimClient, type ScimCall, type TestScimSource } from './support.js';
 
 let app: TestApp;
@@ -68,7 +67,7 @@ describe('concurrent group PATCHes', () => {
   }, 60_000);
 
   it('without the in-process queue (as from several instances) the database alone keeps the set exact', async () => {
-    const store = createScimStore(app.db, app.ctx.box);
+    const store = app.ctx.store;
     const deps: ScimDeps = { store, mappings: app.ctx.mappings, clock: app.ctx.clock, queue: new WriteQueue() };
     const caller = await authenticateScim(deps, source.slug, `Bearer ${source.key}`);
     const view = { baseUrl: 'http://testserver', excludedAttributes: 'members' };

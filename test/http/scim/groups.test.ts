@@ -1,4 +1,4 @@
-/** /Groups: create, read, list, replace, patch members and attributes, delete (SPEC §5.5). */
+/** /Groups: create, read, list, replace, patch members and attributes, delete (RFC 7644 §3.3–§3.6). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { addScimMapping, createScimSource, GROUP_SCHEMA, patch, scimClient, type ScimCall, type TestScimSource } from './support.js';

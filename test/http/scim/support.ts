@@ -12,7 +12,7 @@ export interface TestScimSource {
   serviceAccountId: number;
 }
 
-/** A SCIM source with its service account and `api` token (SPEC §5.1), inserted with SQL. */
+/** A SCIM source with its service account and `api` token, inserted with SQL. */
 export async function createScimSource(
   app: TestApp,
   options: { slug?: string; enabled?: boolean; userPathTemplate?: string } = {},

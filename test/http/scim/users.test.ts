@@ -1,4 +1,4 @@
-/** /Users: create, read, list, replace, patch, delete (RFC 7644 §3.3–§3.6, SPEC §5.4). */
+/** /Users: create, read, list, replace, patch, delete (RFC 7644 §3.3–§3.6). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { sessionCookie } from '../../support/sessions.js';
@@ -18,7 +18,7 @@ afterAll(async () => app?.close());
 const newUser = (userName: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName, ...extra });
 
 describe('POST /Users', () => {
-  it('creates the user per SPEC §5.1 with path, meta, Location and the stored payload', async () => {
+  it('creates the user from its base properties with path, meta, Location and the stored payload', async () => {
     const r = await scim('POST', '/Users', newUser('bjensen', {
       externalId: 'bj-1',
       name: { formatted: 'Ms. Barbara J Jensen III', familyName: 'Jensen', givenName: 'Barbara' },
@@ -219,7 +219,7 @@ describe('PUT, PATCH, DELETE /Users/<id>', () => {
   });
 });
 
-describe('ownership (SPEC §8.12: never adopt, never touch what the source did not create)', () => {
+describe('ownership (never adopt, never touch what the source did not create)', () => {
   it("409 for a userName that belongs to a local user or to another source's user", async () => {
     await app.ctx.store.repos.users.create({ username: 'local-admin' });
     const r = await scim('POST', '/Users', newUser('local-admin'));

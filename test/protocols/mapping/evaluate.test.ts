@@ -7,7 +7,7 @@ afterAll(() => sandbox.dispose());
 
 const context = { source: { name: 'GitHub', slug: 'github' }, info: { login: 'octo', email: 'o@x' }, user: null };
 
-describe('evaluateMappings (SPEC §2.2 steps 1–3)', () => {
+describe('evaluateMappings (property mappings, steps 1–3)', () => {
   it('applies mappings in name order, each seeing the accumulated properties', async () => {
     const props = await evaluateMappings(
       sandbox,

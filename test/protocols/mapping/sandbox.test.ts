@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError, InternalError } from '../../../src/errors/index.js';
 import { MappingError, createMappingSandbox } from '../../../src/protocols/mapping/index.js';
 import type { MappingFailureReason } from '../../../src/protocols/mapping/index.js';
@@ -239,6 +239,87 @@ describe('failures', () => {
     expect(await s.evaluate('return 1', {}, { name: 'x' })).toBe(1);
     s.dispose();
     await expect(s.evaluate('return 1', {}, { name: 'x' })).rejects.toBeInstanceOf(InternalError);
+  });
+});
+
+describe('limits that one long native operation cannot outrun', () => {
+  // Production limits (100 ms of CPU, 1 s of wall clock). QuickJS polls its interrupt handler only
+  // every ~10k bytecode ticks, and each case below spends seconds to minutes inside a handful of
+  // ticks; evaluated on the main thread they also blocked every request meanwhile.
+  const guarded = createMappingSandbox();
+  // Every worker started (again, after a case terminated one), so the concurrent trivial
+  // evaluation does not wait for a thread to boot.
+  beforeEach(() => guarded.warmUp(), 60_000);
+  afterAll(() => guarded.dispose());
+
+  const FOUR_MB = 'const s = "a".repeat(4 * 1024 * 1024);';
+  /** Slow cases: they must end through the time limit, after the main thread did other work. */
+  const SLOW: Array<[string, string]> = [
+    ['300 indexOf calls over a 4 MB string', `${FOUR_MB} let n = 0; for (let i = 0; i < 300; i++) n += s.indexOf("b"); return n`],
+    ['while (true) around that indexOf', `${FOUR_MB} while (true) s.indexOf("b");`],
+    ['while (true) {}', 'while (true) {}'],
+    ['an array bomb: join of a sparse array of 10^8 elements', 'const a = []; a.length = 1e8; return a.join("").length'],
+    ['includes on a sparse array of length 2^32 - 1', 'const a = []; a.length = 4294967295; return a.includes(1)'],
+  ];
+
+  /**
+   * Starts `expression`, then (same tick) a main-thread timer and a trivial evaluation, and
+   * records the order in which the three finish.
+   */
+  async function alongside(expression: string): Promise<{ error: MappingError; order: string[]; trivial: unknown; elapsed: number }> {
+    const order: string[] = [];
+    const started = performance.now();
+    const hostile = failure(guarded.evaluate(expression, {}, { name: 'hostile' })).finally(() => order.push('hostile failed'));
+    const timer = new Promise<void>((resolve) => setTimeout(() => resolve(void order.push('timer')), 1));
+    const trivial = guarded.evaluate('return info.id', { info }, { name: 'trivial' }).finally(() => order.push('trivial'));
+    const [error, , value] = await Promise.all([hostile, timer, trivial]);
+    return { error, order, trivial: value, elapsed: performance.now() - started };
+  }
+
+  it.each(SLOW)('%s: a timeout within the limit, while timers and other evaluations run', async (_label, expression) => {
+    const { error, order, trivial, elapsed } = await alongside(expression);
+    expect(error.reason).toBe('timeout');
+    expect(error.detail).toMatch(/^Timed out after (100 ms|1000 ms \(wall clock\))$/);
+    expect(trivial).toBe(583231);
+    expect(order.indexOf('timer')).toBeLessThan(order.indexOf('hostile failed'));
+    expect(order.indexOf('trivial')).toBeLessThan(order.indexOf('hostile failed'));
+    // The wall-clock deadline is 1 s; the rest is slack for a busy machine.
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('deep recursion: a stack error, while other evaluations run', async () => {
+    const { error, trivial, elapsed } = await alongside('function f(n) { return f(n + 1) + 1 } return f(0)');
+    expect(error.reason).toBe('memory');
+    expect(error.detail).toMatch(/stack overflow/);
+    expect(trivial).toBe(583231);
+    expect(elapsed).toBeLessThan(3000);
+  });
+
+  it('never hands a worker whose module overflowed the host stack to another evaluation', async () => {
+    const generous = createMappingSandbox({ timeLimitMs: 2000 });
+    try {
+      await generous.warmUp();
+      // The parser recurses in C on nested parentheses until the thread's own stack overflows
+      // (not QuickJS' stack limit): the module is poisoned and its worker must go. The other
+      // evaluations start in the same tick, right after it; a worker that stopped taking work
+      // and were handed one anyway would leave it hanging until the wall-clock deadline.
+      const nested = failure(generous.evaluate('return eval("(".repeat(100000) + "1" + ")".repeat(100000))', {}, { name: 'nested' }));
+      const others = Array.from({ length: 6 }, (_, i) => generous.evaluate('return [n, JSON.stringify({ a: [n] })]', { n: i }, { name: `other ${i}` }));
+      expect((await nested).detail).toBe('Stack limit exceeded (stack overflow)');
+      expect(await Promise.all(others)).toEqual(Array.from({ length: 6 }, (_, i) => [i, `{"a":[${i}]}`]));
+      const after = Array.from({ length: 6 }, (_, i) => generous.evaluate('return n * 2', { n: i }, { name: `after ${i}` }));
+      expect(await Promise.all(after)).toEqual([0, 2, 4, 6, 8, 10]);
+    } finally {
+      generous.dispose();
+    }
+  });
+
+  it('fails evaluations still pending when the sandbox is disposed, and terminates its threads', async () => {
+    const s = createMappingSandbox({ timeLimitMs: 5000 });
+    const pending = s.evaluate('while (true) {}', {}, { name: 'pending' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    s.dispose();
+    await expect(pending).rejects.toBeInstanceOf(InternalError);
   });
 });
 

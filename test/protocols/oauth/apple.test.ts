@@ -27,7 +27,7 @@ describe('apple consumer key', () => {
   });
 });
 
-describe('createAppleClientSecret (SPEC §3.4 Apple)', () => {
+describe('createAppleClientSecret', () => {
   it('is an ES256 JWT with kid=key_id, iss=team_id, sub=services_id, aud=Apple, exp=+180 days', async () => {
     const now = new Date('2030-06-01T00:00:00Z');
     const jwt = await createAppleClientSecret({ consumerKey: 'com.example.web;TEAM123;KEY456', privateKeyPem: pem, now: () => now });

@@ -14,7 +14,7 @@ const oidc: OAuthSourceConfig = {
 
 const query = (url: string) => new URL(url).searchParams;
 
-describe('buildAuthorizationRequest — SPEC §7.2 redirect expectations', () => {
+describe('buildAuthorizationRequest — redirect expectations', () => {
   it('carries client_id, redirect_uri, response_type, state and sorted scopes', async () => {
     const r = await buildAuthorizationRequest({ type: 'openidconnect', source: oidc, callbackUrl });
     const q = query(r.url);
@@ -69,7 +69,7 @@ describe('buildAuthorizationRequest — SPEC §7.2 redirect expectations', () =>
   });
 });
 
-describe('configured authorization URL query (SPEC §3.3 step 6, safer per §8.8)', () => {
+describe('configured authorization URL query (never over protected parameters)', () => {
   const tricky: OAuthSourceConfig = {
     ...oidc,
     pkce: 'S256',

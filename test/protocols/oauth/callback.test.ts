@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readAuthorizationResponse, statesEqual } from '../../../src/protocols/oauth/index.js';
+import { isStatePresent, readAuthorizationResponse } from '../../../src/protocols/oauth/index.js';
 
-describe('readAuthorizationResponse (SPEC §3.5 steps 2–3)', () => {
+describe('readAuthorizationResponse (RFC 6749 §4.1.2)', () => {
   const expectedState = 's'.repeat(43);
 
   it('returns the code when the state matches', () => {
@@ -27,9 +27,15 @@ describe('readAuthorizationResponse (SPEC §3.5 steps 2–3)', () => {
     expect(run({})).toThrow('No token received.');
   });
 
-  it('statesEqual compares exactly', () => {
-    expect(statesEqual('abc', 'abc')).toBe(true);
-    expect(statesEqual('abc', 'abd')).toBe(false);
-    expect(statesEqual('abc', 'abcd')).toBe(false);
+  it('isStatePresent is a presence check: any non-empty string', () => {
+    expect(isStatePresent('abc')).toBe(true);
+    expect(isStatePresent('')).toBe(false);
+    expect(isStatePresent(null)).toBe(false);
+    expect(isStatePresent(undefined)).toBe(false);
+  });
+
+  it('a received state that differs from the looked-up one still fails, by plain comparison', () => {
+    expect(() => readAuthorizationResponse({ params: { state: `${expectedState}x`, code: 'abc' }, expectedState })).toThrow('State check failed.');
+    expect(() => readAuthorizationResponse({ params: { state: expectedState.toUpperCase(), code: 'abc' }, expectedState })).toThrow('State check failed.');
   });
 });

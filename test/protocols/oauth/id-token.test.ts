@@ -170,3 +170,27 @@ describe('verifyIdToken', () => {
     expect(await reasonOf(verifyIdToken(input(await sign(k1), { jwks: null, jwksUrl: 'https://idp.example/jwks', fetch: down })))).toBe(ID_TOKEN_REASONS.keysUnavailable);
   });
 });
+
+describe('verifyIdToken: issue time (iat)', () => {
+  it.each([
+    ['a day', 86_400],
+    ['ten minutes', 600],
+    ['61 seconds', 61],
+  ])('refuses a token issued %s in the future', async (_n, ahead) => {
+    const token = await sign(k1, { iat: nowSec + ahead, exp: nowSec + ahead + 300 });
+    expect(await reasonOf(verifyIdToken(input(token)))).toBe(ID_TOKEN_REASONS.notYetValid);
+  });
+
+  it('tolerates the same 60 s of clock skew as for exp', async () => {
+    for (const ahead of [30, 60]) {
+      const token = await sign(k1, { iat: nowSec + ahead });
+      expect((await verifyIdToken(input(token))).claims.iat).toBe(nowSec + ahead);
+    }
+  });
+
+  it('follows a configured tolerance', async () => {
+    const token = await sign(k1, { iat: nowSec + 200, exp: nowSec + 600 });
+    expect((await verifyIdToken(input(token, { clockToleranceSeconds: 300 }))).claims.sub).toBe('user-1');
+    expect(await reasonOf(verifyIdToken(input(token, { clockToleranceSeconds: 120 })))).toBe(ID_TOKEN_REASONS.notYetValid);
+  });
+});

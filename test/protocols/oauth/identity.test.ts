@@ -87,6 +87,14 @@ describe('extractIdentity', () => {
     const profile = { id: 'u', raw_groups: { value: [{ '@odata.type': '#microsoft.graph.group', id: 'g' }] } };
     expect(extractIdentity('entraid', profile, { groupNames: { g: 'Gee' } }).groupNames).toEqual({ g: 'Gee' });
   });
+  it('group ids that are Object.prototype member names get their own names', () => {
+    const identity = extractIdentity('made-up', { id: 5, groups: ['constructor', 'toString', 'valueOf', 'staff'] });
+    expect(identity.properties.groups).toEqual(['constructor', 'toString', 'valueOf', 'staff']);
+    expect(identity.groupNames).toEqual({ constructor: 'constructor', toString: 'toString', valueOf: 'valueOf', staff: 'staff' });
+    // Supplied names are read as own properties only: a plain {} has no name for "constructor".
+    const profile = { id: 'u', raw_groups: { value: [{ '@odata.type': '#microsoft.graph.group', id: 'constructor', displayName: 'Builders' }] } };
+    expect(extractIdentity('entraid', profile, { groupNames: {} }).groupNames).toEqual({ constructor: 'Builders' });
+  });
   it('entra: mail wins over otherMails', () => {
     expect(extractIdentity('entraid', { id: 'u', mail: 'm@x', otherMails: ['o@x'] }).properties.email).toBe('m@x');
   });

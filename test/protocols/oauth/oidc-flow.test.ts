@@ -18,6 +18,7 @@ import {
 import type { OAuthSourceConfig } from '../../../src/protocols/oauth/index.js';
 import { followRedirects, startOidcProvider } from '../../fakes/oidc-provider.js';
 import type { FakeOidcProvider } from '../../fakes/oidc-provider.js';
+import { bodyText } from '../../support/fetch-calls.js';
 
 const callbackUrl = 'http://127.0.0.1:9/source/oauth/callback/corp/';
 let idp: FakeOidcProvider;
@@ -88,12 +89,12 @@ describe('authorization code flow (openidconnect)', () => {
 
     const sent: { headers: Headers; body: URLSearchParams }[] = [];
     const recordingFetch: typeof fetch = async (url, init) => {
-      sent.push({ headers: new Headers(init?.headers), body: new URLSearchParams(String(init?.body ?? '')) });
+      sent.push({ headers: new Headers(init?.headers), body: new URLSearchParams(bodyText(init?.body)) });
       return fetch(url, init);
     };
     const token = await exchangeCode({ type: 'openidconnect', source, code, callbackUrl, codeVerifier: request.codeVerifier, fetch: recordingFetch });
     expect(token.tokenType).toBe('Bearer');
-    // SPEC §7.2: basic_auth → HTTP Basic and no client credentials in the body; post_body → reverse.
+    // RFC 6749 §2.3.1: basic_auth → HTTP Basic and no client credentials in the body; post_body → reverse.
     const [tokenRequest] = sent;
     if (clientId === 'trib-basic') {
       expect(tokenRequest.headers.get('authorization')).toMatch(/^Basic /);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fetchProfile, ProfileDecodeError } from '../../../src/protocols/oauth/index.js';
 import type { OAuthSourceConfig, TokenSet } from '../../../src/protocols/oauth/index.js';
+import { requestUrl } from '../../support/fetch-calls.js';
 
 const token: TokenSet = { accessToken: 'at', tokenType: 'Bearer', raw: {} };
 
 function respond(handler: (url: URL, headers: Headers) => Response) {
   const seen: { url: URL; headers: Headers }[] = [];
   const port: typeof fetch = async (url, init) => {
-    const entry = { url: new URL(String(url)), headers: new Headers(init?.headers) };
+    const entry = { url: new URL(requestUrl(url)), headers: new Headers(init?.headers) };
     seen.push(entry);
     return handler(entry.url, entry.headers);
   };
@@ -22,7 +23,7 @@ const oidc: OAuthSourceConfig = {
   profileUrl: 'https://idp.example/userinfo?tenant=1',
 };
 
-describe('fetchProfile failures (SPEC §3.5 step 5)', () => {
+describe('fetchProfile failures', () => {
   it('HTTP error → "Could not retrieve profile."', async () => {
     const { port } = respond(() => json({ error: 'invalid_token' }, 401));
     await expect(fetchProfile({ type: 'google', source: { ...oidc, providerType: 'google' }, token, fetch: port })).rejects.toThrow('Could not retrieve profile.');

@@ -13,7 +13,7 @@ import type { OAuthSourceConfig } from '../../../src/protocols/oauth/index.js';
 const base: OAuthSourceConfig = { providerType: 'x', consumerKey: 'id', consumerSecret: 'secret' };
 
 describe('registry', () => {
-  it('lists the 16 SPEC §3.4 types with their verbose names', () => {
+  it('lists the 16 provider types with their verbose names', () => {
     expect(listProviderTypes().map((t) => [t.name, t.verboseName])).toEqual([
       ['openidconnect', 'OpenID Connect'], ['apple', 'Apple'], ['discord', 'Discord'],
       ['entraid', 'Entra ID'], ['facebook', 'Facebook'], ['github', 'GitHub'], ['gitlab', 'GitLab'],
@@ -29,7 +29,7 @@ describe('registry', () => {
     );
   });
 
-  it('falls back to the generic default type for unknown names (SPEC §8.20)', () => {
+  it('falls back to the generic default type for unknown names', () => {
     expect(getProviderType('azuread-legacy').name).toBe('default');
     expect(getProviderType(undefined).name).toBe('default');
     expect(sourceTypeDescriptor('nope')).toEqual({
@@ -74,7 +74,7 @@ describe('registry', () => {
   });
 });
 
-describe('resolveUrls (SPEC §3.1)', () => {
+describe('resolveUrls (source URLs win for customizable types)', () => {
   const custom = {
     ...base,
     authorizationUrl: 'https://idp.example/authorize',
@@ -106,7 +106,7 @@ describe('resolveUrls (SPEC §3.1)', () => {
   });
 });
 
-describe('resolveScopes (SPEC §3.3 step 2)', () => {
+describe('resolveScopes', () => {
   const oidc = getProviderType('openidconnect');
   it('defaults, sorted', () => {
     expect(resolveScopes(oidc, '')).toEqual({ scope: ['email', 'openid', 'profile'], userScope: null });
@@ -125,7 +125,7 @@ describe('resolveScopes (SPEC §3.3 step 2)', () => {
   });
 });
 
-describe('effectivePkce (SPEC §3.3 step 5)', () => {
+describe('effectivePkce', () => {
   it('customizable types use the source value', () => {
     expect(effectivePkce(getProviderType('openidconnect'), { ...base, pkce: 'S256' })).toBe('S256');
     expect(effectivePkce(getProviderType('openidconnect'), base)).toBe('none');

@@ -1,7 +1,7 @@
 /**
- * Every provider type end to end against the fake provider server: how the client
- * authenticates at the token endpoint, how it presents the access token to the profile
- * endpoint, and what identifier and base user properties come out (SPEC §3.4, §7.2).
+ * Every provider type end to end against the fake provider server: how the client authenticates at
+ * the token endpoint, how it presents the access token to the profile endpoint, and what identifier
+ * and base user properties come out (docs/behaviour.md#oauth-provider-types).
  */
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';

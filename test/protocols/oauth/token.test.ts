@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../../src/errors/index.js';
 import { basicAuthorization, exchangeCode } from '../../../src/protocols/oauth/index.js';
 import type { CodeExchangeInput, OAuthSourceConfig } from '../../../src/protocols/oauth/index.js';
+import { bodyText, requestUrl } from '../../support/fetch-calls.js';
 
 const source: OAuthSourceConfig = {
   providerType: 'openidconnect',
@@ -14,7 +15,7 @@ const source: OAuthSourceConfig = {
 function stub(response: () => Response | Promise<Response>) {
   const calls: { url: string; init: RequestInit }[] = [];
   const port: typeof fetch = async (url, init) => {
-    calls.push({ url: String(url), init: init ?? {} });
+    calls.push({ url: requestUrl(url), init: init ?? {} });
     return response();
   };
   return { port, calls };
@@ -55,7 +56,7 @@ describe('exchangeCode', () => {
     const headers = new Headers(init.headers);
     expect(headers.get('accept')).toBe('application/json');
     expect(headers.get('content-type')).toBe('application/x-www-form-urlencoded');
-    expect(Object.fromEntries(new URLSearchParams(String(init.body)))).toEqual({
+    expect(Object.fromEntries(new URLSearchParams(bodyText(init.body)))).toEqual({
       grant_type: 'authorization_code', redirect_uri: 'https://rp.example/cb/', code: 'c0de', code_verifier: 'verifier',
     });
   });
@@ -89,7 +90,7 @@ describe('exchangeCode', () => {
 
   it('times out through the abort signal', async () => {
     const port: typeof fetch = (_url, init) =>
-      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      new Promise((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)));
     expect(await reason(exchangeCode(input(port, { limits: { timeoutMs: 30 } })))).toBe('Could not retrieve token.');
   });
 

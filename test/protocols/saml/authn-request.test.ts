@@ -8,7 +8,7 @@ import { TestSamlIdp } from '../../fakes/saml-idp.js';
 import type { Element } from '@xmldom/xmldom';
 import { directSignature, prepareVerificationKeys, verifyElementSignature } from '../../../src/protocols/saml/response-signature.js';
 import { parseXml } from '../../../src/protocols/saml/xml.js';
-import { ACS_URL, NOW, SP_ENTITY_ID } from './helpers.js';
+import { ACS_URL, NOW, SP_ENTITY_ID, expectSamlError } from './helpers.js';
 
 const SSO = 'https://idp.example.test/sso';
 
@@ -22,7 +22,7 @@ async function signing(kind: 'sp-signing' | 'idp-ec' = 'sp-signing', signatureAl
 }
 
 describe('AuthnRequest, Redirect binding', () => {
-  it('deflates the request into SAMLRequest with the SPEC §4.3 attributes', () => {
+  it('deflates the request into SAMLRequest with the AuthnRequest attributes', () => {
     const out = createAuthnRequest(config(), { now: NOW, relayState: '/if/user/' });
     expect(out.binding).toBe('REDIRECT');
     expect(out.requestId).toMatch(/^_[0-9a-f]{40}$/);
@@ -139,8 +139,7 @@ describe('AuthnRequest, POST bindings', () => {
         keys: prepareVerificationKeys([pem]),
         allowSha1: false,
         where: 'Response',
-        wholeDocument: () => xml,
-        standalone: () => xml,
+        wholeDocument: root,
       });
     expect(() => verify(key.certificate)).not.toThrow();
     expect(() => verify(TAMPER_CHECK_CERT.pem)).toThrow(/does not verify/);
@@ -158,3 +157,10 @@ describe('AuthnRequest, POST bindings', () => {
     expect(() => createAuthnRequest(config({ binding: 'POST', signing: key }), { now: NOW })).toThrow(/Unsupported signature algorithm/);
   });
 });
+
+describe('AuthnRequest: the IdP endpoint must be an http(s) URL', () => {
+  it.each(['REDIRECT', 'POST', 'POST_AUTO'] as const)('refuses a javascript: sso_url for the %s binding', async (binding) => {
+    await expectSamlError(() => createAuthnRequest(config({ binding, ssoUrl: 'javascript:alert(document.cookie)' }), { now: NOW }), 'UnsafeUrl', /is not an http\(s\) URL/);
+  });
+});
+

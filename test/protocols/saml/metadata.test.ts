@@ -34,7 +34,7 @@ describe('SP metadata', () => {
     const xml = buildSpMetadata({ ...input, sloUrl: 'https://sp.example.test/source/saml/okta/slo/', signingCertificate: signing.certificate, encryptionCertificate: encryption.certificate, wantAssertionsSigned: true });
     expect(buildSpMetadata({ ...input, sloUrl: 'https://sp.example.test/source/saml/okta/slo/', signingCertificate: signing.certificate, encryptionCertificate: encryption.certificate, wantAssertionsSigned: true })).toBe(xml);
     const root = parseXml(xml).documentElement as Element;
-    const sp = elementChildren(root)[0] as Element;
+    const sp = elementChildren(root)[0];
     expect(sp.localName).toBe('SPSSODescriptor');
     expect(sp.getAttribute('protocolSupportEnumeration')).toBe(NS.protocol);
     expect(sp.getAttribute('AuthnRequestsSigned')).toBe('true');
@@ -50,7 +50,7 @@ describe('SP metadata', () => {
     expect(xml).toContain(`<ds:X509Certificate>${certificateBody(signing.certificate)}</ds:X509Certificate>`);
     expect(certificateBody(signing.certificate)).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(children[2]?.getAttribute('Binding')).toBe(BINDINGS.redirect);
-    const acs = children[4] as Element;
+    const acs = children[4];
     expect([acs.getAttribute('Binding'), acs.getAttribute('Location'), acs.getAttribute('index'), acs.getAttribute('isDefault')]).toEqual([BINDINGS.post, input.acsUrl, '0', 'true']);
   });
 
@@ -72,7 +72,7 @@ describe('IdP metadata parsing', () => {
       signingCerts: [expect.stringContaining('-----BEGIN CERTIFICATE-----')],
       nameIdFormats: [NAMEID_FORMATS.persistent, NAMEID_FORMATS.emailAddress],
     });
-    expect(certificateBody(md.signingCerts[0] as string)).toBe(certificateBody(f.idpKeys.certificate));
+    expect(certificateBody(md.signingCerts[0])).toBe(certificateBody(f.idpKeys.certificate));
   });
 
   it('handles an EntitiesDescriptor with one IdP and KeyDescriptors without use', async () => {
@@ -100,3 +100,33 @@ describe('IdP metadata parsing', () => {
     expect(parseIdpMetadata(two, { entityId: 'https://idp2.test/' }).entityId).toBe('https://idp2.test/');
   });
 });
+
+describe('IdP metadata: endpoint locations', () => {
+  it.each([
+    ['javascript:', 'javascript:alert(document.domain)'],
+    ['mixed-case JavaScript with a leading space', ' JavaScript:alert(1)'],
+    ['data:', 'data:text/html,<script>alert(1)</script>'],
+    ['vbscript:', 'vbscript:msgbox(1)'],
+    ['file:', 'file:///etc/passwd'],
+    ['scheme-relative', '//evil.example/sso'],
+    ['a tab inside the scheme', 'java\tscript:alert(1)'],
+  ])('refuses a SingleSignOnService Location that is %s', async (_n, location) => {
+    const f = await setup();
+    const xml = f.idp.metadataXml().replace('Location="https://idp.example.test/sso/post"', `Location="${location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;')}"`);
+    expect(xml).not.toContain('https://idp.example.test/sso/post');
+    await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /SingleSignOnService \(HTTP-POST\) Location .* is not an http\(s\) URL/);
+  });
+
+  it('refuses a SingleLogoutService Location that is not http(s)', async () => {
+    const f = await setup();
+    const xml = f.idp.metadataXml().replace('Location="https://idp.example.test/slo"', 'Location="javascript:alert(1)"');
+    await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /SingleLogoutService \(HTTP-Redirect\) Location "javascript:alert\(1\)" is not an http\(s\) URL/);
+  });
+
+  it('bounds the size of metadata documents too', async () => {
+    const f = await setup();
+    const xml = f.idp.metadataXml().replace('</md:IDPSSODescriptor>', `${'<md:NameIDFormat>x</md:NameIDFormat>'.repeat(200_001)}</md:IDPSSODescriptor>`);
+    await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /IdP metadata is too large or too complex/);
+  });
+});
+

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { GROUP_CLAIM, samlGroupProperties, samlPropertiesFromAssertion } from '../../../src/protocols/saml/properties.js';
 import { setup, validate } from './helpers.js';
 
-describe('SAML base user properties (SPEC §4.1)', () => {
+describe('SAML base user properties', () => {
   it('maps attributes, renames the Group claim to groups, flattens single values, username = NameID', () => {
     const props = samlPropertiesFromAssertion({
       nameId: 'jdoe@example.test',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createSamlResponseValidator, validateSamlResponse } from '../../../src/protocols/saml/response-validator.js';
 import { URN } from '../../fakes/saml-idp.js';
+import * as hostile from '../../fixtures/saml/hostile.js';
 import {
   ACS_URL,
   IDP_ENTITY_ID,
@@ -229,5 +230,64 @@ describe('SAML response validation: time and audience', () => {
   it('uses the ACS URL from the config (not the response) for Recipient checks', async () => {
     const f = await setup();
     await expectSamlError(() => validate(f, {}, { acsUrl: ACS_URL.replace('okta', 'other') }), 'MismatchedBinding');
+  });
+});
+
+/**
+ * The ACS is unauthenticated: what a document may cost is bounded before it becomes a DOM, and
+ * the signature value is checked before the signed content is canonicalized and digested.
+ */
+describe('SAML response validation: resource limits', () => {
+  it('refuses the reported attack (100,000 empty elements, 400 KB) before parsing it', async () => {
+    const f = await setup();
+    const xml = hostile.manyElements(await f.idp.buildResponse(responseOptions()));
+    expect(xml.length).toBeGreaterThan(400_000);
+    await expectSamlError(() => validateSamlResponse(b64(xml), validatorConfig(f)), 'InvalidXml', 'The SAMLResponse is too large or too complex to process (more than 5000 elements).');
+  });
+
+  it.each([
+    ['deep nesting', hostile.deepNesting, /nested more than 48 deep/],
+    ['many attributes', hostile.manyAttributes, /more than 48 attributes/],
+    ['a huge attribute value', hostile.hugeAttributeValue, /attribute value longer than 8192 characters/],
+    ['many References', hostile.manyReferences, /more than 5000 elements/],
+    ['more text than a SAML message needs', hostile.oversized, /more than 524288 characters/],
+  ] as const)('refuses %s with a clear error', async (_name, inflate, detail) => {
+    const f = await setup();
+    const xml = inflate(await f.idp.buildResponse(responseOptions()));
+    const err = await expectSamlError(() => validateSamlResponse(b64(xml), validatorConfig(f)), 'InvalidXml', /too large or too complex to process/);
+    expect(err.message).toMatch(detail);
+  });
+
+  it('refuses a SignedInfo with many References (within the limits) on its structure, before any crypto', async () => {
+    const f = await setup();
+    const xml = hostile.manyReferences(await f.idp.buildResponse(responseOptions()), 500);
+    await expectSamlError(() => validateSamlResponse(b64(xml), validatorConfig(f)), 'InvalidSignature', /exactly one Reference/);
+  });
+
+  it('refuses a document just within the limits on its signature value, or — with a replayed genuine signature — on the digest', async () => {
+    const f = await setup();
+    const genuine = hostile.manyElements(await f.idp.buildResponse(responseOptions()), 4_900);
+    await expectSamlError(() => validateSamlResponse(b64(genuine), validatorConfig(f)), 'InvalidSignature', /digest mismatch/);
+    const forged = genuine.replace(/<ds:SignatureValue>[^<]{8}/, '<ds:SignatureValue>AAAAAAAA');
+    await expectSamlError(() => validateSamlResponse(b64(forged), validatorConfig(f)), 'InvalidSignature', /does not verify/);
+  });
+
+  it('bounds the decrypted assertion as well (anyone can encrypt to our certificate)', async () => {
+    const f = await setup();
+    const xml = await f.idp.buildResponse(
+      responseOptions({ mutateAssertion: (x) => hostile.manyElements(x, 20_000), encrypt: { certificate: f.spEncryption.certificate } }),
+    );
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml), validatorConfig(f, { decryptionKey: f.spEncryption.privateKey })),
+      'InvalidXml',
+      'The decrypted assertion is too large or too complex to process (more than 5000 elements).',
+    );
+  });
+
+  it('still accepts a large genuine response (2,000 group values)', async () => {
+    const f = await setup();
+    const groups = Array.from({ length: 2_000 }, (_, i) => `group-${i}-${'x'.repeat(40)}`);
+    const r = await validate(f, { attributes: { [URN.groupClaim]: groups } });
+    expect(r.attributes[URN.groupClaim]).toEqual(groups);
   });
 });

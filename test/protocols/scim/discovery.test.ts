@@ -57,7 +57,7 @@ describe('schemas', () => {
   it('lists core User, enterprise User and core Group with locations', () => {
     const list = listSchemas(BASE);
     expect(list.map((s) => s.id)).toEqual([USER, ENT, GROUP]);
-    for (const s of list) expect(s.meta).toEqual({ resourceType: 'Schema', location: `${BASE}/Schemas/${s.id}` });
+    for (const s of list) expect(s.meta).toEqual({ resourceType: 'Schema', location: `${BASE}/Schemas/${String(s.id)}` });
   });
 
   it('defines the RFC 7643 §8.7.1 User attributes with full characteristics', () => {
@@ -84,19 +84,19 @@ describe('schemas', () => {
     expect(byName.active).toMatchObject({ type: 'boolean' });
     expect(byName.active).not.toHaveProperty('caseExact');
     expect(byName.emails).toMatchObject({ type: 'complex', multiValued: true });
-    expect(byName.emails!.subAttributes!.map((a) => a.name)).toEqual(['value', 'display', 'type', 'primary']);
+    expect(byName.emails.subAttributes!.map((a) => a.name)).toEqual(['value', 'display', 'type', 'primary']);
     expect(byName.groups).toMatchObject({ mutability: 'readOnly' });
-    expect(byName.groups!.subAttributes!.find((a) => a.name === '$ref')).toMatchObject({
+    expect(byName.groups.subAttributes!.find((a) => a.name === '$ref')).toMatchObject({
       type: 'reference',
       referenceTypes: ['User', 'Group'],
     });
-    expect(byName.x509Certificates!.subAttributes![0]).toMatchObject({ type: 'binary' });
+    expect(byName.x509Certificates.subAttributes![0]).toMatchObject({ type: 'binary' });
   });
 
   it('defines the enterprise extension and Group', () => {
     const ent = getSchema(BASE, ENT)!.attributes as Attr[];
     expect(ent.map((a) => a.name)).toEqual(['employeeNumber', 'costCenter', 'organization', 'division', 'department', 'manager']);
-    expect(ent[5]!.subAttributes!.map((a) => a.name)).toEqual(['value', '$ref', 'displayName']);
+    expect(ent[5].subAttributes!.map((a) => a.name)).toEqual(['value', '$ref', 'displayName']);
     const group = getSchema(BASE, GROUP.toLowerCase())!.attributes as Attr[];
     expect(group.map((a) => a.name)).toEqual(['displayName', 'members']);
     expect(group[1]).toMatchObject({ multiValued: true, type: 'complex' });

@@ -270,7 +270,7 @@ describe('applyPatch: immutability and atomicity', () => {
     expect(out.emails).not.toBe(doc.emails);
     (out.emails as object[]).forEach((e) => expect(doc.emails as object[]).not.toContain(e));
     expect((out.emails as object[])[2]).not.toBe(value[0]);
-    expect((out.emails as { primary: unknown }[])[2]!.primary).toBe(true);
+    expect((out.emails as { primary: unknown }[])[2].primary).toBe(true);
   });
 
   it('is all-or-nothing: a failing later operation leaves the input untouched and throws', () => {

@@ -2,8 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../../../src/domain/entities.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../../../src/errors/index.js';
-import { ensureScimServiceAccount } from '../../../src/services/sources/scim-service-account.js';
-import { createOAuthSource, oauthSourceTypes } from '../../../src/services/sources/oauth-sources.js';
+import { ensureScimServiceAccount } from '../../../src/sources/scim/service-account.js';
+import { oauthService, oauthSourceTypes } from '../../../src/sources/oauth/service.js';
+import { createKindSource } from '../../../src/services/sources/kind-sources.js';
 import { createUserConnection, getUserConnection, updateUserConnection } from '../../../src/services/sources/user-connections.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 
@@ -16,14 +17,14 @@ beforeAll(async () => {
   const repos = app.ctx.store.repos;
   admin = { user: (await repos.users.byUsername('akadmin'))!, isSuperuser: true, via: 'token' };
   user = { user: await repos.users.create({ username: 'someone' }), isSuperuser: false, via: 'session' };
-  sourceUuid = (await createOAuthSource(app.ctx, { name: 'G', slug: 'g', provider_type: 'google', consumer_key: 'k', consumer_secret: 's' })).uuid;
+  sourceUuid = (await createKindSource(app.ctx, 'oauth', oauthService, { name: 'G', slug: 'g', provider_type: 'google', consumer_key: 'k', consumer_secret: 's' })).uuid;
 });
 afterAll(async () => app?.close());
 
 describe('sources services', () => {
   it('keeps exactly one SCIM service account and token per source, whatever the number of saves', async () => {
     const repos = app.ctx.store.repos;
-    const src = await repos.scimSources.create({ name: 'SC', slug: 'sc' }, {});
+    const src = await repos.kindSources.scim.create({ name: 'SC', slug: 'sc' }, {});
     const t1 = await ensureScimServiceAccount(repos, src);
     const t2 = await ensureScimServiceAccount(repos, { ...src, name: 'Renamed' });
     expect(t2.uuid).toBe(t1.uuid);

@@ -152,3 +152,42 @@ describe('groups: parent cycle detection', () => {
     for (const g of [c, b, a, d]) await repos.groups.delete(g.uuid);
   });
 });
+
+describe('groups: batched forms (group sync)', () => {
+  // Every value travels inside an array parameter: quotes, backslashes, commas, braces and
+  // non-ASCII text must come back unchanged.
+  const awkward = ['cb-"quoted"', 'cb-back\\slash', 'cb-comma,{brace}', 'cb-ünï €', 'cb-NULL'];
+
+  it('createMany / byNames / updateNamesAndAttributes round-trip awkward names and attributes', async () => {
+    const created = await repos.groups.createMany(awkward.map((name, i) => ({ name, attributes: { i, text: `${name}\\"\n`, list: [name, null, { deep: name }] } })));
+    expect(created.map((g) => g.name)).toEqual(awkward);
+    const found = await repos.groups.byNames([...awkward, 'cb-missing']);
+    expect(found.map((g) => g.name).sort()).toEqual([...awkward].sort());
+    for (const g of found) expect(g.attributes).toEqual({ i: awkward.indexOf(g.name), text: `${g.name}\\"\n`, list: [g.name, null, { deep: g.name }] });
+
+    await repos.groups.updateNamesAndAttributes(created.map((g) => ({ uuid: g.uuid, name: `${g.name}-v2`, attributes: { renamed: g.name } })));
+    for (const g of created) expect(await repos.groups.byUuid(g.uuid)).toMatchObject({ name: `${g.name}-v2`, attributes: { renamed: g.name } });
+    await expectValidation(repos.groups.createMany([{ name: 'cb-dup' }, { name: 'cb-dup' }]), { name: ['group with this name already exists.'] });
+    for (const g of created) await repos.groups.delete(g.uuid);
+  });
+
+  it('adds one member to many groups and removes it, keeping other memberships', async () => {
+    const groups = await repos.groups.createMany([{ name: 'cb-m1' }, { name: 'cb-m2' }, { name: 'cb-m3' }]);
+    const [ann, bob] = users as [User, User];
+    await repos.groups.addMembers(groups[0]!.uuid, [bob.id]);
+    await repos.groups.addMemberToGroups(ann.id, groups.map((g) => g.uuid));
+    await repos.groups.addMemberToGroups(ann.id, [groups[0]!.uuid, groups[0]!.uuid]); // already a member: no error
+    await repos.groups.removeMemberFromGroups(ann.id, [groups[0]!.uuid, groups[2]!.uuid]);
+    const members = await repos.groups.memberIds(groups.map((g) => g.uuid));
+    expect(groups.map((g) => members.get(g.uuid))).toEqual([[bob.id], [ann.id], []]);
+    for (const g of groups) await repos.groups.delete(g.uuid);
+  });
+
+  it('accepts empty lists', async () => {
+    expect(await repos.groups.byNames([])).toEqual([]);
+    expect(await repos.groups.createMany([])).toEqual([]);
+    await repos.groups.updateNamesAndAttributes([]);
+    await repos.groups.addMemberToGroups(users[0]!.id, []);
+    await repos.groups.removeMemberFromGroups(users[0]!.id, []);
+  });
+});

@@ -30,7 +30,8 @@ describe('tokens', () => {
     expect(t).not.toHaveProperty('key');
     expect(await repos.tokens.byIdentifier('ts-one')).toEqual(t);
     expect(await repos.tokens.byUuid(t.uuid)).toEqual(t);
-    expect(await repos.tokens.byKey(KEY)).toEqual(t);
+    expect((await repos.tokens.authenticate(KEY))?.token).toEqual(t);
+    expect(await repos.tokens.authenticate(KEY)).toMatchObject({ user: { id: alice.id, username: 'ts-alice' }, isSuperuser: false });
     expect(await repos.tokens.viewKey('ts-one')).toBe(KEY);
     expect(await repos.tokens.viewKey('ts-none')).toBeNull();
 
@@ -43,14 +44,14 @@ describe('tokens', () => {
     await expect(repos.tokens.update('ts-none', {})).rejects.toBeInstanceOf(NotFoundError);
     expect(await repos.tokens.delete('ts-one')).toBe(true);
     expect(await repos.tokens.delete('ts-one')).toBe(false);
-    expect(await repos.tokens.byKey(KEY)).toBeNull();
+    expect(await repos.tokens.authenticate(KEY)).toBeNull();
   });
 
   it('looks a key up exactly: the right key is found, near misses are not', async () => {
     await repos.tokens.create({ identifier: 'ts-lookup', key: KEY, intent: 'api', userId: alice.id });
-    expect((await repos.tokens.byKey(KEY))?.identifier).toBe('ts-lookup');
+    expect((await repos.tokens.authenticate(KEY))?.token.identifier).toBe('ts-lookup');
     for (const wrong of [KEY.slice(0, -1), KEY + 'x', KEY.toUpperCase(), '', ' ' + KEY, 'k']) {
-      expect(await repos.tokens.byKey(wrong), JSON.stringify(wrong)).toBeNull();
+      expect(await repos.tokens.authenticate(wrong), JSON.stringify(wrong)).toBeNull();
     }
     await repos.tokens.delete('ts-lookup');
   });
@@ -58,8 +59,8 @@ describe('tokens', () => {
   it('changes the key: the old one stops working, the new one works', async () => {
     await repos.tokens.create({ identifier: 'ts-rekey', key: 'old-key-0123456789abcdef', intent: 'api', userId: alice.id });
     await repos.tokens.update('ts-rekey', { key: 'new-key-0123456789abcdef' });
-    expect(await repos.tokens.byKey('old-key-0123456789abcdef')).toBeNull();
-    expect((await repos.tokens.byKey('new-key-0123456789abcdef'))?.identifier).toBe('ts-rekey');
+    expect(await repos.tokens.authenticate('old-key-0123456789abcdef')).toBeNull();
+    expect((await repos.tokens.authenticate('new-key-0123456789abcdef'))?.token.identifier).toBe('ts-rekey');
     expect(await repos.tokens.viewKey('ts-rekey')).toBe('new-key-0123456789abcdef');
     await repos.tokens.delete('ts-rekey');
   });
@@ -114,7 +115,7 @@ describe('tokens', () => {
     await repos.tokens.create({ identifier: 'ts-edge', key: 'edge-key-0123456789ab', intent: 'api', userId: alice.id, expiring: true, expires: now });
     await repos.tokens.create({ identifier: 'ts-live', key: 'live-key-0123456789ab', intent: 'api', userId: alice.id, expiring: true, expires: new Date(now.getTime() + 1000) });
     await repos.tokens.create({ identifier: 'ts-never', key: 'never-key-0123456789', intent: 'api', userId: alice.id, expiring: false, expires: new Date(0) });
-    expect((await repos.tokens.byKey('expired-key-0123456789'))?.identifier).toBe('ts-exp');
+    expect((await repos.tokens.authenticate('expired-key-0123456789'))?.token.identifier).toBe('ts-exp');
     expect(await principalFromToken(ctx, 'expired-key-0123456789')).toBeNull();
     expect(await principalFromToken(ctx, 'edge-key-0123456789ab')).toBeNull();
     expect(await principalFromToken(ctx, 'live-key-0123456789ab')).toMatchObject({ user: { id: alice.id }, isSuperuser: false, via: 'token' });

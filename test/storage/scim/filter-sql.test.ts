@@ -12,9 +12,8 @@ import {
   USER_FILTER_SCHEMA,
   type JsonObject,
 } from '../../../src/protocols/scim/index.js';
-import { userResource } from '../../../src/services/scim/representation.js';
+import { userResource } from '../../../src/sources/scim/representation.js';
 import type { ScimStore } from '../../../src/storage/scim-ports.js';
-import { createScimStore } from '../../../src/storage/sql/scim/index.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { createScimSource, type TestScimSource } from '../../http/scim/support.js';
 
@@ -36,7 +35,7 @@ const PAYLOADS: JsonObject[] = [
 
 beforeAll(async () => {
   app = await createTestApp();
-  store = createScimStore(app.db, app.ctx.box);
+  store = app.ctx.store;
   source = await createScimSource(app);
   for (const [i, payload] of PAYLOADS.entries()) {
     const record = await store.transaction((unit) =>
@@ -106,7 +105,7 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
   it.each(FILTERS)('%s', async (text) => {
     const filter = parseFilter(text);
     const predicate = filterToPredicate(filter, USER_FILTER_SCHEMA);
-    const page = await store.scim.listUsers(source.uuid, { predicate, offset: 0, limit: 100 });
+    const page = await store.repos.scim.listUsers(source.uuid, { predicate, offset: 0, limit: 100 });
     const got = page.items.map((u) => u.username);
     const expected = resources.filter((r) => matchesFilter(filter, r)).map((r) => r.userName as string);
     expect(got).toEqual(expected);
@@ -117,13 +116,13 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
     const id = resources[2]!.id as string;
     for (const [text, want] of [[`id eq "${id.toUpperCase()}"`, ['carol_100%']], ['id eq "nope"', []], [`id sw "${id.slice(0, 8)}"`, ['carol_100%']]] as const) {
       const predicate = filterToPredicate(parseFilter(text), USER_FILTER_SCHEMA);
-      expect((await store.scim.listUsers(source.uuid, { predicate, offset: 0, limit: 10 })).items.map((u) => u.username)).toEqual(want);
+      expect((await store.repos.scim.listUsers(source.uuid, { predicate, offset: 0, limit: 10 })).items.map((u) => u.username)).toEqual(want);
     }
   });
 
   it('pages in SQL: offset/limit over the filtered, id-ordered set', async () => {
     const predicate = filterToPredicate(parseFilter('userName pr'), USER_FILTER_SCHEMA);
-    const page = await store.scim.listUsers(source.uuid, { predicate, offset: 1, limit: 2 });
+    const page = await store.repos.scim.listUsers(source.uuid, { predicate, offset: 1, limit: 2 });
     expect(page).toMatchObject({ total: 5 });
     expect(page.items.map((u) => u.username)).toEqual(['Bob', 'carol_100%']);
   });
@@ -131,7 +130,7 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
   it('scopes every query to the source', async () => {
     const other = await createScimSource(app);
     const predicate = filterToPredicate(parseFilter('userName pr'), USER_FILTER_SCHEMA);
-    expect(await store.scim.listUsers(other.uuid, { predicate, offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
+    expect(await store.repos.scim.listUsers(other.uuid, { predicate, offset: 0, limit: 10 })).toEqual({ items: [], total: 0 });
   });
 
   it('group member filters only see members that are users of the source', async () => {
@@ -144,12 +143,12 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
     });
     await app.ctx.store.repos.groups.addMembers(group.uuid, [local.id]);
     const find = async (text: string) =>
-      (await store.scim.listGroups(source.uuid, { predicate: filterToPredicate(parseFilter(text), GROUP_FILTER_SCHEMA), offset: 0, limit: 10 })).items.map((g) => g.name);
+      (await store.repos.scim.listGroups(source.uuid, { predicate: filterToPredicate(parseFilter(text), GROUP_FILTER_SCHEMA), offset: 0, limit: 10 })).items.map((g) => g.name);
     expect(await find(`members eq "${alice!.uuid}"`)).toEqual(['Filtered']);
     expect(await find(`members[value eq "${bob!.uuid}"]`)).toEqual([]);
     expect(await find(`members[value eq "${local.uuid}"]`)).toEqual([]);
     expect(await find('members.display eq "alice smith"')).toEqual(['Filtered']);
     expect(await find('displayName eq "FILTERED" and members pr')).toEqual(['Filtered']);
-    expect((await store.scim.members(source.uuid, [group.uuid])).get(group.uuid)).toEqual([{ uuid: alice!.uuid, display: 'Alice Smith' }]);
+    expect((await store.repos.scim.members(source.uuid, [group.uuid])).get(group.uuid)).toEqual([{ uuid: alice!.uuid, display: 'Alice Smith' }]);
   });
 });

@@ -1,6 +1,5 @@
-/** createScimStore: transactions roll back on any throw and retry after a deadlock. */
+/** The one store's transactions, as SCIM uses them: transactions roll back on any throw and retry after a deadlock. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createScimStore } from '../../../src/storage/sql/scim/index.js';
 import type { ScimStore } from '../../../src/storage/scim-ports.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { createScimSource, type TestScimSource } from '../../http/scim/support.js';
@@ -11,7 +10,7 @@ let source: TestScimSource;
 
 beforeAll(async () => {
   app = await createTestApp();
-  store = createScimStore(app.db, app.ctx.box);
+  store = app.ctx.store;
   source = await createScimSource(app);
 });
 afterAll(async () => app?.close());
@@ -20,12 +19,12 @@ const newUser = (username: string) => ({ username, name: '', email: '', isActive
 
 describe('ScimStore', () => {
   it('resolves the source and the presented token in one call', async () => {
-    const r = await store.scim.resolveSource(source.slug, source.key);
+    const r = await store.repos.scim.resolveSource(source.slug, source.key);
     expect(r?.source).toMatchObject({ uuid: source.uuid, slug: source.slug, enabled: true, tokenUuid: source.tokenUuid });
     expect(r?.token).toMatchObject({ uuid: source.tokenUuid, intent: 'api', userId: source.serviceAccountId, userActive: true });
-    expect((await store.scim.resolveSource(source.slug, 'wrong'))?.token).toBeNull();
-    expect((await store.scim.resolveSource(source.slug, null))?.token).toBeNull();
-    expect(await store.scim.resolveSource('missing', source.key)).toBeNull();
+    expect((await store.repos.scim.resolveSource(source.slug, 'wrong'))?.token).toBeNull();
+    expect((await store.repos.scim.resolveSource(source.slug, null))?.token).toBeNull();
+    expect(await store.repos.scim.resolveSource('missing', source.key)).toBeNull();
   });
 
   it('rolls the whole unit of work back when anything throws', async () => {

@@ -30,8 +30,8 @@ const query = (q: Partial<ListQuery> = {}): ListQuery => ({ filters: [], search:
 describe('connection counters', () => {
   it('track inserts, moves, deletes and cascades exactly', async () => {
     const repos = app.ctx.store.repos;
-    const a = await repos.oauthSources.create({ name: 'A', slug: 'a' }, { providerType: 'google', consumerKey: 'k', consumerSecret: 's' });
-    const b = await repos.oauthSources.create({ name: 'B', slug: 'b' }, { providerType: 'google', consumerKey: 'k', consumerSecret: 's' });
+    const a = await repos.kindSources.oauth.create({ name: 'A', slug: 'a' }, { provider_type: 'google', consumer_key: 'k', consumer_secret: 's' });
+    const b = await repos.kindSources.oauth.create({ name: 'B', slug: 'b' }, { provider_type: 'google', consumer_key: 'k', consumer_secret: 's' });
     const users: User[] = [];
     for (let i = 0; i < 5; i++) users.push(await repos.users.create({ username: `cnt${i}` }));
     const conns = [];
@@ -68,7 +68,7 @@ describe('connection counters', () => {
 
   it('searches username, slug and identifier like a contains-search over the join, escaping wildcards', async () => {
     const repos = app.ctx.store.repos;
-    const src = await repos.oauthSources.create({ name: 'Search', slug: 'search_src' }, { providerType: 'google', consumerKey: 'k', consumerSecret: 's' });
+    const src = await repos.kindSources.oauth.create({ name: 'Search', slug: 'search_src' }, { provider_type: 'google', consumer_key: 'k', consumer_secret: 's' });
     const ann = await repos.users.create({ username: 'ann%wild' });
     const bo = await repos.users.create({ username: 'bo' });
     const c1 = await repos.userConnections.create({ kind: 'oauth', userId: ann.id, sourceUuid: src.uuid, identifier: 'x-1' });

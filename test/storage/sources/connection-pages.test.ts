@@ -17,9 +17,9 @@ beforeAll(async () => {
   const repos = app.ctx.store.repos;
   // Slugs deliberately not in creation order, one source without connections, one of another kind.
   for (const slug of ['m-src', 'a-src', 'z-src', 'empty-src']) {
-    sources.push((await repos.sources.bySlug(slug))?.uuid ?? (await repos.oauthSources.create({ name: slug, slug }, { providerType: 'google', consumerKey: 'k', consumerSecret: 's' })).uuid);
+    sources.push((await repos.sources.bySlug(slug))?.uuid ?? (await repos.kindSources.oauth.create({ name: slug, slug }, { provider_type: 'google', consumer_key: 'k', consumer_secret: 's' })).uuid);
   }
-  const saml = await repos.samlSources.create({ name: 's-src', slug: 's-src' }, { ssoUrl: 'https://i/s', preAuthenticationFlow: (await repos.flows.bySlug('default-source-pre-authentication'))!.uuid });
+  const saml = await repos.kindSources.saml.create({ name: 's-src', slug: 's-src' }, { sso_url: 'https://i/s', pre_authentication_flow: (await repos.flows.bySlug('default-source-pre-authentication'))!.uuid });
   for (let i = 0; i < 7; i++) users.push((await repos.users.create({ username: `u${i}` })).id);
   let n = 0;
   for (const u of users) {

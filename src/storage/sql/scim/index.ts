@@ -10,20 +10,15 @@ import type {
   ScimGroupUpdate,
   ScimListQuery,
   ScimRepository,
-  ScimStore,
-  ScimUnit,
   ScimUserRecord,
   ScimUserUpdate,
 } from '../../scim-ports.js';
-import { SqlEventRepository } from '../events.js';
-import { SqlSessionRepository } from '../sessions.js';
-import { asClientError, guardDataErrors } from './data-errors.js';
 import * as groups from './groups.js';
 import { changeMembers, listMembers } from './members.js';
 import { resolveSource } from './sources.js';
 import * as users from './users.js';
 
-class SqlScimRepository implements ScimRepository {
+export class SqlScimRepository implements ScimRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly box: SecretBox,
@@ -74,32 +69,4 @@ class SqlScimRepository implements ScimRepository {
   changeMembers(sourceUuid: string, groupUuid: string, changes: MemberChanges) {
     return changeMembers(this.db, sourceUuid, groupUuid, changes);
   }
-}
-
-const RETRYABLE = new Set(['40P01', '40001']); // deadlock_detected, serialization_failure
-const MAX_ATTEMPTS = 3;
-
-function unitOf(db: Kysely<Database>, box: SecretBox): ScimUnit {
-  return {
-    scim: guardDataErrors(new SqlScimRepository(db, box)),
-    sessions: new SqlSessionRepository(db),
-    events: new SqlEventRepository(db),
-  };
-}
-
-export function createScimStore(db: Kysely<Database>, box: SecretBox): ScimStore {
-  return {
-    ...unitOf(db, box),
-    async transaction<T>(fn: (unit: ScimUnit) => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await db.transaction().execute((trx) => fn(unitOf(trx, box)));
-        } catch (e) {
-          // PostgreSQL aborted the whole transaction; re-running it from the start is safe.
-          if (attempt < MAX_ATTEMPTS && RETRYABLE.has((e as { code?: string })?.code ?? '')) continue;
-          throw asClientError(e);
-        }
-      }
-    },
-  };
 }

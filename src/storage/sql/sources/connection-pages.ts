@@ -1,5 +1,5 @@
 /**
- * Fast path for the connection lists' default ordering (`source__slug, pk`, SPEC §6.2).
+ * Fast path for the connection lists' default ordering (`source__slug, pk`).
  *
  * `ORDER BY sources.slug, c.id LIMIT n` cannot be served by one index (the sort key spans two
  * tables), so PostgreSQL sorts every connection — hundreds of milliseconds at a million rows.

@@ -1,5 +1,5 @@
 /** Group ↔ source connections of every kind in one table (`kind` column). */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { NotFoundError } from '../../../errors/index.js';
 import type { ListQuery, Page } from '../../ports.js';
 import type { Database, GroupSourceConnectionsTable } from '../../schema.js';
@@ -80,6 +80,34 @@ export class SqlGroupConnectionRepository implements GroupConnectionRepository {
       .where('identifier', '=', identifier)
       .executeTakeFirst();
     return row ? toConnection(row) : null;
+  }
+
+  async bySourceIdentifiers(sourceUuid: string, identifiers: string[]): Promise<GroupConnection[]> {
+    if (identifiers.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('group_source_connections')
+      .selectAll()
+      .where('source_uuid', '=', sourceUuid)
+      // One array parameter, however many identifiers.
+      .where('identifier', '=', sql<string>`any(${identifiers}::text[])`)
+      .execute();
+    return rows.map(toConnection);
+  }
+
+  createMany(inputs: NewGroupConnection[]): Promise<GroupConnection[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return withConstraints(CONSTRAINTS, async () => {
+      const { rows } = await sql<Row>`
+        INSERT INTO group_source_connections (kind, group_uuid, source_uuid, identifier)
+        SELECT * FROM unnest(
+          ${inputs.map((c) => c.kind)}::text[],
+          ${inputs.map((c) => c.groupUuid)}::uuid[],
+          ${inputs.map((c) => c.sourceUuid)}::uuid[],
+          ${inputs.map((c) => c.identifier)}::text[])
+        RETURNING *`.execute(this.db);
+      const byKey = new Map(rows.map((r) => [`${r.source_uuid}\n${r.identifier}`, toConnection(r)]));
+      return inputs.map((c) => byKey.get(`${c.sourceUuid}\n${c.identifier}`) as GroupConnection);
+    });
   }
 
   async groupsOfUserForSource(userId: number, sourceUuid: string): Promise<string[]> {

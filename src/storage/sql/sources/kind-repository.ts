@@ -1,75 +1,112 @@
 /**
- * One implementation of list/get/create/update for every concrete source kind: the base row
- * lives in `sources`, the kind's columns in a 1:1 table keyed by `source_uuid`. Each kind
- * supplies a small config (columns, row → entity, input → column values).
+ * One repository for every concrete source kind, driven by the kind's descriptor: the base
+ * row lives in `sources`, the kind's declared fields in its 1:1 table keyed by `source_uuid`
+ * (column names, sealing of secrets and jsonb encoding all come from the field declarations).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { columnsOf, type FieldSpec } from '../../../domain/fields.js';
 import { NotFoundError } from '../../../errors/index.js';
+import type { SecretBox } from '../../../security/secret-box.js';
+import { SOURCE_KINDS, type ConcreteKind, type SettingsInput, type SourceOf } from '../../../sources/kinds.js';
+import type { SourceKindDescriptor } from '../../../sources/kind.js';
 import type { ListQuery, Page } from '../../ports.js';
 import type { Database } from '../../schema.js';
-import type { KindSourceRepository, Source, SourceBaseInput, SourceKind } from '../../source-ports.js';
+import type { KindSourceRepository, Source, SourceBaseInput } from '../../source-ports.js';
 import { withConstraints, type ConstraintMessages } from '../errors.js';
+import { toJson } from '../json.js';
 import { listPage, type FieldMap } from '../list.js';
-import { SOURCE_CONSTRAINTS, insertBase, updateBase, withMappings, type SourceRow } from './source-rows.js';
+import { BASE_COLUMNS, SOURCE_CONSTRAINTS, insertBase, updateBase, withMappings, type SourceRow } from './source-rows.js';
 
-export type KindTable = 'oauth_sources' | 'saml_sources' | 'scim_sources';
+const MISSING = 'Invalid pk - object does not exist.';
+const isJson = (spec: FieldSpec) => spec.type === 'dict' || spec.type === 'json';
 
-export interface KindConfig<S extends Source, I> {
-  kind: SourceKind;
-  table: KindTable;
-  model: string;
-  /** Kind-specific list fields (in addition to the base ones). */
-  fields: FieldMap;
-  toEntity(row: any, base: Source, extra: Map<string, unknown>): S;
-  /** Column values for the kind table; only keys present in the input. */
-  values(input: I): Record<string, unknown>;
-  /** Per-row extra data loaded for a page (e.g. SAML's extra verification certificates). */
-  loadExtra?(db: Kysely<Database>, uuids: string[]): Promise<Map<string, unknown>>;
-  /** Writes that do not live in the kind table. */
-  afterWrite?(db: Kysely<Database>, uuid: string, input: I): Promise<void>;
-  constraints?: ConstraintMessages;
-}
+export class SqlKindSourceRepository<K extends ConcreteKind> implements KindSourceRepository<K> {
+  private readonly d: SourceKindDescriptor;
+  private readonly table: string;
+  private readonly columns: ReturnType<typeof columnsOf>;
+  private readonly listFields: FieldMap;
+  private readonly constraints: ConstraintMessages;
 
-export class SqlKindSourceRepository<S extends Source, I> implements KindSourceRepository<S, I> {
   constructor(
-    protected readonly db: Kysely<Database>,
-    private readonly cfg: KindConfig<S, I>,
-  ) {}
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+    private readonly kind: K,
+  ) {
+    this.d = SOURCE_KINDS[kind];
+    this.table = this.d.table!;
+    this.columns = columnsOf(this.d.fields);
+    const t = this.table;
+    this.listFields = {
+      columns: {
+        ...BASE_COLUMNS,
+        ...Object.fromEntries(this.columns.filter((c) => !c.spec.secret).map((c) => [c.name, `${t}.${c.column}`])),
+        ...this.d.list?.columns,
+      },
+      search: ['name', 'slug', ...(this.d.list?.search ?? [])],
+      tiebreak: 'sources.pbm_uuid',
+    };
+    // A reference that vanished between the service's check and the write is a field error.
+    const references = this.columns.filter((c) => c.spec.type === 'uuid').map((c) => [`${t}_${c.column}_fkey`, { field: c.name, message: MISSING }]);
+    this.constraints = { ...SOURCE_CONSTRAINTS, ...Object.fromEntries(references), ...this.d.storage?.constraints };
+  }
 
-  private select(): any {
-    const table: string = this.cfg.table;
+  // Kind tables are named by the descriptor, so the query is built untyped.
+  private select(): SelectQueryBuilder<any, any, SourceRow & Record<string, unknown>> {
+    const t = this.table;
     return (this.db as Kysely<any>)
       .selectFrom('sources')
-      .innerJoin(table, `${table}.source_uuid`, 'sources.pbm_uuid')
-      .selectAll(['sources', table])
-      .where('sources.kind', '=', this.cfg.kind);
+      .innerJoin(t, `${t}.source_uuid`, 'sources.pbm_uuid')
+      .selectAll(['sources', t])
+      .where('sources.kind', '=', this.kind) as SelectQueryBuilder<any, any, SourceRow & Record<string, unknown>>;
   }
 
-  private async entities(rows: SourceRow[]): Promise<S[]> {
-    const extra = this.cfg.loadExtra ? await this.cfg.loadExtra(this.db, rows.map((r) => r.pbm_uuid)) : new Map<string, unknown>();
-    return withMappings(this.db, rows, (row, base) => this.cfg.toEntity(row, base, extra));
+  private async entities(rows: Array<SourceRow & Record<string, unknown>>): Promise<Array<SourceOf<K>>> {
+    const external = this.d.storage ? await this.d.storage.loadExternal(this.db, rows.map((r) => r.pbm_uuid)) : new Map();
+    return withMappings(this.db, rows, (row, base: Source) => {
+      const settings: Record<string, unknown> = {};
+      for (const c of this.columns) if (!c.spec.secret) settings[c.name] = row[c.column] ?? (isJson(c.spec) ? {} : null);
+      for (const [name, spec] of Object.entries(this.d.fields)) if (spec.external) settings[name] = external.get(row.pbm_uuid)?.[name] ?? [];
+      return { ...base, settings } as SourceOf<K>;
+    });
   }
 
-  async list(query: ListQuery): Promise<Page<S>> {
-    const page = await listPage(this.select(), this.cfg.fields, query, (row: SourceRow) => row);
+  /** Column values of the kind table for the fields present in `input`. */
+  private values(input: Record<string, unknown>): Record<string, unknown> {
+    const v: Record<string, unknown> = {};
+    for (const c of this.columns) {
+      let value = input[c.name];
+      if (value === undefined) continue;
+      if (c.spec.blankIsNull && value === '') value = null;
+      if (c.spec.secret) value = this.box.encrypt(String(value));
+      else if (isJson(c.spec)) value = toJson(value);
+      v[c.column] = value;
+    }
+    return v;
+  }
+
+  async list(query: ListQuery): Promise<Page<SourceOf<K>>> {
+    const page = await listPage(this.select(), this.listFields, query, (row) => row);
     return { items: await this.entities(page.items), total: page.total };
   }
 
-  private async one(column: 'pbm_uuid' | 'slug', value: string): Promise<S | null> {
+  private async one(column: 'pbm_uuid' | 'slug', value: string): Promise<SourceOf<K> | null> {
     const row = await this.select().where(`sources.${column}`, '=', value).executeTakeFirst();
     return row ? (await this.entities([row]))[0] : null;
   }
 
-  byUuid(uuid: string): Promise<S | null> {
+  byUuid(uuid: string): Promise<SourceOf<K> | null> {
     return this.one('pbm_uuid', uuid);
   }
 
-  bySlug(slug: string): Promise<S | null> {
+  bySlug(slug: string): Promise<SourceOf<K> | null> {
     return this.one('slug', slug);
   }
 
-  private constraints(): ConstraintMessages {
-    return { ...SOURCE_CONSTRAINTS, ...this.cfg.constraints };
+  async secret(uuid: string, name: string): Promise<string | null> {
+    const c = this.columns.find((x) => x.name === name && x.spec.secret);
+    if (!c) throw new Error(`${this.d.kind} has no secret field "${name}"`);
+    const row = await (this.db as Kysely<any>).selectFrom(this.table).select(c.column).where('source_uuid', '=', uuid).executeTakeFirst();
+    return row ? this.box.decrypt(row[c.column]) : null;
   }
 
   /**
@@ -77,29 +114,31 @@ export class SqlKindSourceRepository<S extends Source, I> implements KindSourceR
    * their own so a failure (e.g. a foreign key) never leaves a half-written source behind.
    */
   private atomic<T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    return withConstraints(this.constraints(), () => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn)));
+    return withConstraints(this.constraints, () => (this.db.isTransaction ? fn(this.db) : this.db.transaction().execute(fn)));
   }
 
-  create(base: SourceBaseInput, settings: I): Promise<S> {
-    return this.atomic(async (db) => {
-      const uuid = await insertBase(db, this.cfg.kind, base);
+  async create(base: SourceBaseInput, settings: SettingsInput<K>): Promise<SourceOf<K>> {
+    const input = settings as Record<string, unknown>;
+    const uuid = await this.atomic(async (db) => {
+      const id = await insertBase(db, this.kind, base);
       await (db as Kysely<any>)
-        .insertInto(this.cfg.table)
-        .values({ ...this.cfg.values(settings), source_uuid: uuid })
+        .insertInto(this.table)
+        .values({ ...this.values(input), source_uuid: id })
         .execute();
-      await this.cfg.afterWrite?.(db, uuid, settings);
-      return uuid;
-    }).then(async (uuid) => (await this.byUuid(uuid))!);
+      await this.d.storage?.writeExternal(db, id, input);
+      return id;
+    });
+    return (await this.byUuid(uuid))!;
   }
 
-  update(uuid: string, base: SourceBaseInput, settings: I): Promise<S> {
-    return this.atomic(async (db) => {
-      if (!(await updateBase(db, uuid, base))) throw NotFoundError.forModel(this.cfg.model);
-      const values = this.cfg.values(settings);
-      if (Object.keys(values).length > 0) {
-        await (db as Kysely<any>).updateTable(this.cfg.table).set(values).where('source_uuid', '=', uuid).execute();
-      }
-      await this.cfg.afterWrite?.(db, uuid, settings);
-    }).then(async () => (await this.byUuid(uuid))!);
+  async update(uuid: string, base: SourceBaseInput, settings: SettingsInput<K>): Promise<SourceOf<K>> {
+    const input = settings as Record<string, unknown>;
+    await this.atomic(async (db) => {
+      if (!(await updateBase(db, uuid, base))) throw NotFoundError.forModel(this.d.model);
+      const values = this.values(input);
+      if (Object.keys(values).length > 0) await (db as Kysely<any>).updateTable(this.table).set(values).where('source_uuid', '=', uuid).execute();
+      await this.d.storage?.writeExternal(db, uuid, input);
+    });
+    return (await this.byUuid(uuid))!;
   }
 }

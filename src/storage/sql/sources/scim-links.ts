@@ -1,6 +1,6 @@
 /**
  * SCIM link rows (`scim_source_users`, `scim_source_groups`): which local user or group a
- * SCIM source provisioned, with the last raw SCIM payload (SPEC §5.1). One implementation,
+ * SCIM source provisioned, with the last raw SCIM payload. One implementation,
  * configured per table.
  */
 import type { Kysely } from 'kysely';

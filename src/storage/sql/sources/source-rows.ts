@@ -17,12 +17,6 @@ export const SOURCE_CONSTRAINTS: ConstraintMessages = {
   sources_authentication_flow_fkey: { field: 'authentication_flow', message: MISSING },
   sources_enrollment_flow_fkey: { field: 'enrollment_flow', message: MISSING },
   source_property_mappings_pm_uuid_fkey: { field: 'user_property_mappings', message: MISSING },
-  saml_sources_pre_authentication_flow_fkey: { field: 'pre_authentication_flow', message: MISSING },
-  saml_sources_verification_kp_fkey: { field: 'verification_kp', message: MISSING },
-  saml_sources_signing_kp_fkey: { field: 'signing_kp', message: MISSING },
-  saml_sources_encryption_kp_fkey: { field: 'encryption_kp', message: MISSING },
-  saml_source_verification_kps_kp_uuid_fkey: { field: 'verification_kp', message: MISSING },
-  scim_sources_token_uuid_fkey: { field: 'token', message: MISSING },
 };
 
 /** List fields every source list understands (`sources` table). */
@@ -63,7 +57,7 @@ export function toSource(row: SourceRow, mappings: { user: string[]; group: stri
   };
 }
 
-/** Property mappings of many sources in one query, each list ordered by mapping name (SPEC §2.2). */
+/** Property mappings of many sources in one query, each list ordered by mapping name (mappings run in name order). */
 export async function loadMappings(db: Kysely<Database>, uuids: string[]): Promise<Map<string, { user: string[]; group: string[] }>> {
   const out = new Map<string, { user: string[]; group: string[] }>();
   if (uuids.length === 0) return out;

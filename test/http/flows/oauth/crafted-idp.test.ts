@@ -2,7 +2,8 @@
  * End to end against an IdP that issues crafted id_tokens (test/fakes/crafted-oidc-idp.ts):
  * every id_token defect must fail the login with its reason and write nothing; a broken token
  * or profile endpoint fails cleanly (never a 500); and a good login stores the IdP's tokens
- * sealed, with the real expiry (SPEC §3.5, §3.6, §8.6, §8.7).
+ * sealed, with the real expiry (docs/behaviour.md#oauth-callback,
+ * docs/behaviour.md#oauth-id-tokens).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createListeningTestApp, type TestApp } from '../../../support/app.js';

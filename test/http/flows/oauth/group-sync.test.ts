@@ -1,8 +1,8 @@
 /**
- * Group synchronisation end to end (SPEC §2.6, §8.14): the IdP's `groups` claim becomes local
- * groups connected to the source; on every login the user's membership of *this source's*
- * groups follows the claim, and groups the source never connected are left alone. A group
- * matching refusal fails the whole login and writes nothing.
+ * Group synchronisation end to end (docs/behaviour.md#group-sync): the IdP's `groups` claim becomes
+ * local groups connected to the source; on every login the user's membership of *this source's*
+ * groups follows the claim, and groups the source never connected are left alone. A group matching
+ * refusal fails the whole login and writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../../../support/browser.js';
@@ -16,10 +16,15 @@ const uuids: Record<string, string> = {};
 
 beforeAll(async () => {
   const modes = { 'g-id': 'identifier', 'g-link': 'name_link', 'g-deny': 'name_deny' };
-  env = await startEnv({ slugs: Object.keys(modes), accounts: [{ sub: 'placeholder' }] });
+  env = await startEnv({ slugs: [...Object.keys(modes), 'g-link-pm'], accounts: [{ sub: 'placeholder' }] });
   for (const [slug, mode] of Object.entries(modes)) {
     uuids[slug] = (await createOidcSource(env.app, { slug, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl: env.idp.wellKnownUrl, groupMatchingMode: mode })).uuid;
   }
+  // name_link with a group property mapping: what LINK writes into the linked group.
+  const tag = await env.app.ctx.store.repos.propertyMappings.create({ kind: 'oauth', name: 'tag synced groups', expression: 'return { attributes: { synced_from: source.slug } }' });
+  uuids['g-link-pm'] = (
+    await createOidcSource(env.app, { slug: 'g-link-pm', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl: env.idp.wellKnownUrl, groupMatchingMode: 'name_link', groupPropertyMappings: [tag.uuid] })
+  ).uuid;
 }, 60_000);
 
 afterAll(async () => {
@@ -68,7 +73,7 @@ describe('group sync', () => {
     expect(await groupNamesOf('alice')).toEqual(['foreign', 'manual-club']);
   });
 
-  it('skips group entries without a usable id, records one configuration_error, and still logs in (SPEC §2.2 step 4)', async () => {
+  it('skips group entries without a usable id, records one configuration_error, and still logs in (property mappings, step 4)', async () => {
     const groups = ['plain', { id: 'obj-id', name: 'Object Group' }, { description: 'no id' }, true];
     const { browser } = await loginWith('g-id', { sub: 'olga-sub', preferred_username: 'olga', groups });
     expect(await whoAmI(env, browser)).toBe('olga');
@@ -76,6 +81,17 @@ describe('group sync', () => {
     expect(await repos().groupConnections.bySourceIdentifier(uuids['g-id'], 'obj-id')).not.toBeNull();
     const events = await repos().events.recent('configuration_error', 5);
     expect(events.map((e) => e.context?.message)).toContain("Source 'Source g-id' returned 2 group(s) whose identifier is not a string; they were not applied to the user.");
+  });
+
+  it('renames a connected group on the next login when the IdP renamed it (AUTH applies update_attributes)', async () => {
+    const account = { sub: 'rita-sub', preferred_username: 'rita', groups: [{ id: 'team-7', name: 'Team Seven' }] };
+    await loginWith('g-id', account);
+    const { groupUuid } = (await repos().groupConnections.bySourceIdentifier(uuids['g-id'], 'team-7'))!;
+    expect((await repos().groups.byUuid(groupUuid))?.name).toBe('Team Seven');
+    const { browser } = await loginWith('g-id', { ...account, groups: [{ id: 'team-7', name: 'Team 7 (renamed)' }] });
+    expect(await whoAmI(env, browser)).toBe('rita');
+    expect((await repos().groups.byUuid(groupUuid))?.name).toBe('Team 7 (renamed)');
+    expect(await groupNamesOf('rita')).toEqual(['Team 7 (renamed)']);
   });
 
   it('fails the login when identifier mode would create a group whose name is taken', async () => {
@@ -95,6 +111,14 @@ describe('group matching modes', () => {
     expect(await groupNamesOf('bob')).toEqual(['staff']);
     expect((await repos().groupConnections.bySourceIdentifier(uuids['g-link'], 'staff'))?.groupUuid).toBe(staff.uuid);
     expect((await countRows(env.app)).groups).toBe(groups);
+  });
+
+  it('name_link writes the group properties into the group it links (LINK applies update_attributes)', async () => {
+    const ops = await repos().groups.create({ name: 'ops', attributes: { local: 'kept' } });
+    await loginWith('g-link-pm', { sub: 'otto-sub', preferred_username: 'otto', groups: ['ops'] });
+    expect(await groupNamesOf('otto')).toEqual(['ops']);
+    expect((await repos().groupConnections.bySourceIdentifier(uuids['g-link-pm'], 'ops'))?.groupUuid).toBe(ops.uuid);
+    expect((await repos().groups.byUuid(ops.uuid))?.attributes).toEqual({ local: 'kept', synced_from: 'g-link-pm' });
   });
 
   it('name_link refuses to connect a superuser group', async () => {

@@ -1,8 +1,8 @@
 /**
- * The flow manager's decision table end to end (SPEC §2.3, §2.4, §7.1) with Tributary's safer
- * rules (src/domain/matching.ts): automatic linking only to ordinary, active, unambiguous users
- * and, for email, only when the IdP verified it; a logged-in browser is never switched to
- * another account. Every refusal writes nothing.
+ * The flow manager's decision table end to end (docs/behaviour.md#flow-manager-the-decision-table)
+ * with Tributary's safer rules (src/domain/matching.ts): automatic linking only to ordinary,
+ * active, unambiguous users and, for email, only when the IdP verified it; a logged-in browser is
+ * never switched to another account. Every refusal writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../../../support/browser.js';
@@ -101,7 +101,7 @@ describe('email_link', () => {
 });
 
 describe('email_deny, username_link, username_deny, identifier', () => {
-  it('email_deny refuses an existing email with the SPEC §2.4 text and enrols an unknown one', async () => {
+  it('email_deny refuses an existing email with the authentik deny text and enrols an unknown one', async () => {
     await repos().users.create({ username: 'ed', email: 'ed@example.com' });
     const text = await expectDenied('m-ed', { sub: 'ed-sub', email: 'ed@example.com', email_verified: true, preferred_username: 'ed2' });
     expect(text).toContain("Request to authenticate with Source m-ed has been denied. Please authenticate with the source you've previously signed up with.");

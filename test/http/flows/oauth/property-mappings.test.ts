@@ -1,8 +1,8 @@
 /**
- * Property mappings inside a real OAuth login (SPEC §2.2, §8.15): user mappings run in name
- * order over the accumulated properties, group mappings shape the synced groups, a failing or
- * runaway mapping fails the login with its name and a `configuration_error` event and writes
- * nothing, and the sandbox exposes no process, network or module loader.
+ * Property mappings inside a real OAuth login (docs/behaviour.md#property-mappings): user mappings
+ * run in name order over the accumulated properties, group mappings shape the synced groups, a
+ * failing or runaway mapping fails the login with its name and a `configuration_error` event and
+ * writes nothing, and the sandbox exposes no process, network or module loader.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestBrowser } from '../../../support/browser.js';
@@ -18,6 +18,9 @@ const MAPPINGS = {
   'group-rename': "return { name: 'idp-' + group_id, attributes: { from: source.slug } }",
   explode: "throw new Error('boom from the mapping')",
   spin: 'while (true) {}',
+  // Each iteration is one long native call, so QuickJS' own interrupt check (every ~10k ticks)
+  // would let this run for minutes — on the thread that serves every request, before.
+  'spin-native': "const s = 'a'.repeat(4 * 1024 * 1024); while (true) s.indexOf('b');",
   probe: `
     const escape = (() => { try { return ({}).constructor.constructor('return typeof process')(); } catch (e) { return 'threw'; } })();
     return { attributes: { probe: {
@@ -28,7 +31,7 @@ const MAPPINGS = {
 
 beforeAll(async () => {
   env = await startEnv({
-    slugs: ['pm-ok', 'pm-throw', 'pm-loop', 'pm-probe'],
+    slugs: ['pm-ok', 'pm-throw', 'pm-loop', 'pm-native-loop', 'pm-probe'],
     accounts: [{ sub: 'alice-sub', email: 'alice@example.com', email_verified: true, preferred_username: 'alice', groups: ['devs'] }],
   });
   const repos = env.app.ctx.store.repos;
@@ -39,6 +42,7 @@ beforeAll(async () => {
   await source('pm-ok', [pm['b-attributes'], pm['a-prefix-username']], [pm['group-rename']]);
   await source('pm-throw', [pm['a-prefix-username'], pm.explode]);
   await source('pm-loop', [pm.spin]);
+  await source('pm-native-loop', [pm['spin-native']]);
   await source('pm-probe', [pm.probe]);
 }, 60_000);
 
@@ -77,6 +81,35 @@ describe('property mappings in the login', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const events = await repos().events.recent('configuration_error', 5);
     expect(events.some((e) => e.context?.mapping === 'spin')).toBe(true);
+  });
+
+  it('a mapping stuck in long native calls fails the login cleanly while the server keeps answering', async () => {
+    let loginDone = false;
+    const loginPage = expectNothingWritten(env.app, () => login('pm-native-loop')).finally(() => {
+      loginDone = true;
+    });
+    // Health checks back to back for as long as the login runs: the longest wait for an answer
+    // is how long the server's event loop was unavailable.
+    const statuses: number[] = [];
+    let longestGap = 0;
+    let last = performance.now();
+    while (!loginDone) {
+      const res = await fetch(`${env.base}/-/health/live/`);
+      await res.arrayBuffer();
+      statuses.push(res.status);
+      const now = performance.now();
+      longestGap = Math.max(longestGap, now - last);
+      last = now;
+    }
+    const page = await loginPage;
+    expectLoginFailure(env, page, "Failed to evaluate property mapping: 'spin-native':");
+    expect(pageText(page.body)).toMatch(/timed out/i);
+    const events = await repos().events.recent('configuration_error', 5);
+    expect(events.some((e) => e.context?.mapping === 'spin-native')).toBe(true);
+    expect(statuses.length).toBeGreaterThan(1);
+    expect(new Set(statuses)).toEqual(new Set([200]));
+    // The sandbox's wall-clock deadline is 1 s; before, this loop held the event loop for minutes.
+    expect(longestGap).toBeLessThan(1000);
   });
 
   it('cannot reach process, network or module loading from inside a mapping', async () => {

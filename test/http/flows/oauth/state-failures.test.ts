@@ -1,12 +1,12 @@
 /**
- * Negative end-to-end tests of the OAuth callback against a real OpenID Provider (SPEC §3.5):
- * every broken state, a replayed or PKCE-mismatched code, IdP errors, open redirects and
- * unknown/disabled sources. Each failure must end on the login page saying what went wrong
- * (or a 404 page) and must not write a user, connection or group.
+ * Negative end-to-end tests of the OAuth callback against a real OpenID Provider
+ * (docs/behaviour.md#oauth-callback): every broken state, a replayed or PKCE-mismatched code, IdP
+ * errors, open redirects and unknown/disabled sources. Each failure must end on the login page
+ * saying what went wrong (or a 404 page) and must not write a user, connection or group.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stateKey } from '../../../../src/services/oauth/start-login.js';
+import { stateKey } from '../../../../src/sources/oauth/start-login.js';
 import { TestBrowser } from '../../../support/browser.js';
 import { createOidcSource } from '../../../support/oauth-source.js';
 import { CLIENT_ID, CLIENT_SECRET, expectLoginFailure, expectNothingWritten, landing, pageText, startEnv, untilRedirectTo, type Env } from './helpers.js';
@@ -160,16 +160,16 @@ describe('OAuth callback: code exchange', () => {
   });
 
   it('says it could not retrieve a token when the token endpoint is down (no 500)', async () => {
-    const source = (await env.app.ctx.store.repos.oauthSources.bySlug('st'))!;
+    const source = (await env.app.ctx.store.repos.kindSources.oauth.bySlug('st'))!;
     const browser = new TestBrowser();
     const url = await callbackFor(browser);
     // Nothing listens on port 9 of the loopback interface (discard service): connection refused.
-    await env.app.ctx.store.repos.oauthSources.update(source.uuid, {}, { accessTokenUrl: 'http://127.0.0.1:9/token' });
+    await env.app.ctx.store.repos.kindSources.oauth.update(source.uuid, {}, { access_token_url: 'http://127.0.0.1:9/token' });
     try {
       const page = await expectNothingWritten(env.app, () => browser.get(url));
       expectLoginFailure(env, page, 'Could not retrieve token.');
     } finally {
-      await env.app.ctx.store.repos.oauthSources.update(source.uuid, {}, { accessTokenUrl: source.oauth.accessTokenUrl });
+      await env.app.ctx.store.repos.kindSources.oauth.update(source.uuid, {}, { access_token_url: source.settings.access_token_url });
     }
   });
 });
@@ -210,10 +210,10 @@ describe('OAuth endpoints of unknown and disabled sources', () => {
 
   it('answer 404 for a disabled source, even with a state minted while it was enabled', async () => {
     const repos = env.app.ctx.store.repos;
-    const source = (await repos.oauthSources.bySlug('st-off'))!;
+    const source = (await repos.kindSources.oauth.bySlug('st-off'))!;
     const browser = new TestBrowser();
     const url = await callbackFor(browser, 'st-off');
-    await repos.oauthSources.update(source.uuid, { enabled: false }, {});
+    await repos.kindSources.oauth.update(source.uuid, { enabled: false }, {});
     try {
       const login = await browser.get(`${env.base}/source/oauth/login/st-off/`);
       expect(login.status).toBe(404);
@@ -221,7 +221,7 @@ describe('OAuth endpoints of unknown and disabled sources', () => {
       expect(callback.status).toBe(404);
       expect(pageText(callback.body)).toContain('source st-off is not enabled');
     } finally {
-      await repos.oauthSources.update(source.uuid, { enabled: true }, {});
+      await repos.kindSources.oauth.update(source.uuid, { enabled: true }, {});
     }
   });
 });

@@ -9,8 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateSamlResponse, type SamlResponseValidationConfig } from '../../../../src/protocols/saml/index.js';
-import { rememberAuthnRequest } from '../../../../src/services/saml/request-state.js';
-import type { SamlSource } from '../../../../src/storage/source-ports.js';
+import { rememberAuthnRequest } from '../../../../src/sources/saml/request-state.js';
+import type { SamlSource } from '../../../../src/sources/kinds.js';
 import { esc } from '../../../../src/ui/html.js';
 import { createTestApp, type TestApp } from '../../../support/app.js';
 import { sessionCookie } from '../../../support/sessions.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
   app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: acs.origin }, clock: { now: () => now } });
   kp.idp = await createKeypair(app, 'corpus-idp', { certificate: key('idp.crt') });
   kp.sp = await createKeypair(app, 'corpus-sp', { certificate: key('sp.crt'), privateKey: key('sp.key') });
-  source = await createSamlSource(app, 'corpus', { idpEntityId: D.idpEntityId, verificationKp: kp.idp });
+  source = await createSamlSource(app, 'corpus', { idp_entity_id: D.idpEntityId, verification_kp: kp.idp });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,11 +60,11 @@ async function post(entry: Entry) {
   const c = { ...corpus.defaults, ...entry.config } as Record<string, unknown>;
   // allowSha1 is not a source field: a source accepts SHA-1 only when configured with SHA-1.
   expect(c.allowSha1 === true).toBe(false);
-  source = await app.ctx.store.repos.samlSources.update(source.uuid, {}, {
-    signedAssertion: c.requireSignedAssertion as boolean,
-    signedResponse: c.requireSignedResponse as boolean,
-    encryptionKp: c.decryptionKey ? kp.sp : null,
-    allowIdpInitiated: c.allowIdpInitiated as boolean,
+  source = await app.ctx.store.repos.kindSources.saml.update(source.uuid, {}, {
+    signed_assertion: c.requireSignedAssertion as boolean,
+    signed_response: c.requireSignedResponse as boolean,
+    encryption_kp: c.decryptionKey ? kp.sp : null,
+    allow_idp_initiated: c.allowIdpInitiated as boolean,
   });
   // Replays are tested on purpose below; here every entry is judged on its own.
   await app.db.deleteFrom('replay_cache').execute();

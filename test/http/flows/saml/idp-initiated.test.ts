@@ -20,9 +20,9 @@ beforeAll(async () => {
   const idpKeys = await testKeyPair('idp');
   idp = await startIdpServer({ signing: idpKeys });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
-  const common = { ssoUrl: idp.ssoUrl, idpEntityId: idp.idp.entityId, verificationKp };
-  await createSamlSource(app, 'open', { ...common, allowIdpInitiated: true });
-  await createSamlSource(app, 'strict', { ...common, allowIdpInitiated: false });
+  const common = { sso_url: idp.ssoUrl, idp_entity_id: idp.idp.entityId, verification_kp: verificationKp };
+  await createSamlSource(app, 'open', { ...common, allow_idp_initiated: true });
+  await createSamlSource(app, 'strict', { ...common, allow_idp_initiated: false });
 }, 60_000);
 
 afterAll(async () => {

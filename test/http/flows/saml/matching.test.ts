@@ -1,5 +1,5 @@
 /**
- * What happens after a valid SAML response (SPEC §2 through the SAML source): every user
+ * What happens after a valid SAML response (the flow manager through the SAML source): every user
  * matching mode once, linking a signed-in user (SP-initiated only), the NameID comment
  * truncation attack, and group claim synchronisation.
  */
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const idpKeys = await testKeyPair('idp');
   idp = await startIdpServer({ signing: idpKeys });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
-  const settings = { ssoUrl: idp.ssoUrl, idpEntityId: idp.idp.entityId, verificationKp, allowIdpInitiated: true };
+  const settings = { sso_url: idp.ssoUrl, idp_entity_id: idp.idp.entityId, verification_kp: verificationKp, allow_idp_initiated: true };
   for (const mode of MODES) await createSamlSource(app, mode.replace('_', '-'), settings, { userMatchingMode: mode });
   await createSamlSource(app, 'groups', settings);
 }, 60_000);

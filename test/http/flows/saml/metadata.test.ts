@@ -1,12 +1,12 @@
 /**
- * SP metadata (SPEC §4.5) and the public endpoints of disabled/unknown sources (SPEC §8.18):
- * metadata is byte-stable, matches the admin API's service function, and is served even for a
- * disabled source, whose other endpoints are 404.
+ * SP metadata (docs/behaviour.md#saml-metadata) and the public endpoints of disabled/unknown
+ * sources (docs/behaviour.md#disabled-sources): metadata is byte-stable, matches the admin API's
+ * service function, and is served even for a disabled source, whose other endpoints are 404.
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../../support/app.js';
-import { spMetadataXml } from '../../../../src/services/saml/metadata.js';
+import { spMetadataXml } from '../../../../src/sources/saml/metadata.js';
 import { certificateBody } from '../../../../src/protocols/saml/index.js';
 import { testKeyPair, type TestKeyPair } from '../../../fakes/certs.js';
 import { createKeypair, createSamlSource, URN } from './support.js';
@@ -22,8 +22,8 @@ beforeAll(async () => {
   [signing, encryption] = await Promise.all([testKeyPair('sp-signing'), testKeyPair('sp-encryption')]);
   const signingKp = await createKeypair(app, 'sp-signing', signing);
   const encryptionKp = await createKeypair(app, 'sp-encryption', encryption);
-  await createSamlSource(app, 'meta', { signingKp, encryptionKp, nameIdPolicy: URN.email });
-  await createSamlSource(app, 'plain', { issuer: 'urn:example:sp', signedAssertion: false });
+  await createSamlSource(app, 'meta', { signing_kp: signingKp, encryption_kp: encryptionKp, name_id_policy: URN.email });
+  await createSamlSource(app, 'plain', { issuer: 'urn:example:sp', signed_assertion: false });
   await createSamlSource(app, 'off', {}, { enabled: false });
 }, 60_000);
 
@@ -40,7 +40,7 @@ describe('SP metadata', () => {
     expect(first.statusCode).toBe(200);
     expect(first.headers['content-type']).toMatch(/^text\/xml/);
     expect(second.body).toBe(first.body);
-    const source = await app.ctx.store.repos.samlSources.bySlug('meta');
+    const source = await app.ctx.store.repos.kindSources.saml.bySlug('meta');
     expect(await spMetadataXml(app.ctx, source!, BASE)).toBe(first.body);
 
     const doc = new DOMParser().parseFromString(first.body, 'text/xml');

@@ -1,7 +1,8 @@
 /**
- * Single logout in both directions, HTTP-Redirect binding (SPEC §4.6): SP-initiated with a
- * signed LogoutRequest, the IdP's LogoutResponse afterwards, IdP-initiated LogoutRequests with
- * and without a local session (answered with a signed LogoutResponse), unsigned ones refused.
+ * Single logout in both directions, HTTP-Redirect binding (docs/behaviour.md#saml-single-logout):
+ * SP-initiated with a signed LogoutRequest, the IdP's LogoutResponse afterwards, IdP-initiated
+ * LogoutRequests with and without a local session (answered with a signed LogoutResponse), unsigned
+ * ones refused.
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   idp = await startIdpServer({ signing: idpKeys });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
   const signingKp = await createKeypair(app, 'sp', spSigning);
-  await createSamlSource(app, 'slo', { ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, idpEntityId: idp.idp.entityId, verificationKp, signingKp });
+  await createSamlSource(app, 'slo', { sso_url: idp.ssoUrl, slo_url: idp.sloUrl, idp_entity_id: idp.idp.entityId, verification_kp: verificationKp, signing_kp: signingKp });
 }, 60_000);
 
 afterAll(async () => {

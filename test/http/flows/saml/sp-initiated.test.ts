@@ -25,13 +25,13 @@ beforeAll(async () => {
   kp.idp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
   kp.signing = await createKeypair(app, 'sp-signing', spSigning);
   kp.encryption = await createKeypair(app, 'sp-encryption', spEncryption);
-  const common = { ssoUrl: idp.ssoUrl, sloUrl: idp.sloUrl, idpEntityId: idp.idp.entityId, verificationKp: kp.idp };
-  await createSamlSource(app, 'redirect', { ...common, bindingType: 'REDIRECT', signingKp: kp.signing });
-  await createSamlSource(app, 'post', { ...common, bindingType: 'POST', signingKp: kp.signing, forceAuthn: true });
-  await createSamlSource(app, 'post-auto', { ...common, bindingType: 'POST_AUTO', nameIdPolicy: URN.email });
-  await createSamlSource(app, 'signed-response', { ...common, signedAssertion: false, signedResponse: true });
-  await createSamlSource(app, 'signed-both', { ...common, signedAssertion: true, signedResponse: true });
-  await createSamlSource(app, 'encrypted', { ...common, signedAssertion: true, signedResponse: true, encryptionKp: kp.encryption });
+  const common = { sso_url: idp.ssoUrl, slo_url: idp.sloUrl, idp_entity_id: idp.idp.entityId, verification_kp: kp.idp };
+  await createSamlSource(app, 'redirect', { ...common, binding_type: 'REDIRECT', signing_kp: kp.signing });
+  await createSamlSource(app, 'post', { ...common, binding_type: 'POST', signing_kp: kp.signing, force_authn: true });
+  await createSamlSource(app, 'post-auto', { ...common, binding_type: 'POST_AUTO', name_id_policy: URN.email });
+  await createSamlSource(app, 'signed-response', { ...common, signed_assertion: false, signed_response: true });
+  await createSamlSource(app, 'signed-both', { ...common, signed_assertion: true, signed_response: true });
+  await createSamlSource(app, 'encrypted', { ...common, signed_assertion: true, signed_response: true, encryption_kp: kp.encryption });
 }, 60_000);
 
 afterAll(async () => {

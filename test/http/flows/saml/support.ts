@@ -5,7 +5,8 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { expect } from 'vitest';
-import type { SamlSource, SamlSettingsInput, SourceBaseInput } from '../../../../src/storage/source-ports.js';
+import type { SourceBaseInput } from '../../../../src/storage/source-ports.js';
+import type { SamlSource, SettingsInput } from '../../../../src/sources/kinds.js';
 import type { TestApp } from '../../../support/app.js';
 import type { Page, TestBrowser } from '../../../support/browser.js';
 import type { TestKeyPair } from '../../../fakes/certs.js';
@@ -117,12 +118,12 @@ export async function createKeypair(app: TestApp, name: string, pair: { certific
 }
 
 /** A SAML source with the default source flows; `settings` and `base` override defaults. */
-export async function createSamlSource(app: TestApp, slug: string, settings: SamlSettingsInput, base: SourceBaseInput = {}): Promise<SamlSource> {
+export async function createSamlSource(app: TestApp, slug: string, settings: SettingsInput<'saml'>, base: SourceBaseInput = {}): Promise<SamlSource> {
   const repos = app.ctx.store.repos;
   const [auth, enroll, pre] = await Promise.all(['default-source-authentication', 'default-source-enrollment', 'default-source-pre-authentication'].map((s) => repos.flows.bySlug(s)));
-  return repos.samlSources.create(
+  return repos.kindSources.saml.create(
     { name: `SAML ${slug}`, slug, authenticationFlow: auth!.uuid, enrollmentFlow: enroll!.uuid, ...base },
-    { preAuthenticationFlow: pre!.uuid, ssoUrl: 'https://idp.invalid/sso', ...settings },
+    { pre_authentication_flow: pre!.uuid, sso_url: 'https://idp.invalid/sso', ...settings },
   );
 }
 

@@ -1,11 +1,12 @@
 /**
- * Transient NameIDs (SPEC §4.4, §4.7): a temporary user is created before the flow manager
- * runs (so it takes the AUTH path), deleted by the cleanup job once expired, and on logout.
+ * Transient NameIDs (docs/behaviour.md#saml-transient-nameids): a temporary user is created before
+ * the flow manager runs (so it takes the AUTH path), deleted by the cleanup job once expired, and
+ * on logout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createListeningTestApp, type TestApp } from '../../../support/app.js';
 import { TestBrowser } from '../../../support/browser.js';
-import { temporaryUserCleanupJob } from '../../../../src/services/saml/cleanup-job.js';
+import { temporaryUserCleanupJob } from '../../../../src/sources/saml/cleanup-job.js';
 import { testKeyPair } from '../../../fakes/certs.js';
 import { TestSamlIdp } from '../../../fakes/saml-idp.js';
 import { createKeypair, createSamlSource, rowCounts, startIdpServer, URN, whoAmI, type IdpServer } from './support.js';
@@ -22,12 +23,12 @@ beforeAll(async () => {
   idp = await startIdpServer({ signing: idpKeys, now: clock.now });
   const verificationKp = await createKeypair(app, 'idp', { certificate: idpKeys.certificate });
   await createSamlSource(app, 'transient', {
-    ssoUrl: idp.ssoUrl,
-    sloUrl: idp.sloUrl,
-    idpEntityId: idp.idp.entityId,
-    verificationKp,
-    nameIdPolicy: URN.transient,
-    temporaryUserDeleteAfter: 'hours=1',
+    sso_url: idp.ssoUrl,
+    slo_url: idp.sloUrl,
+    idp_entity_id: idp.idp.entityId,
+    verification_kp: verificationKp,
+    name_id_policy: URN.transient,
+    temporary_user_delete_after: 'hours=1',
   });
 }, 60_000);
 

@@ -1,7 +1,7 @@
 /** /api/v3/propertymappings/source/{oauth,saml,scim}/ — source property mappings (admin-only). */
 import type { PropertyMapping, PropertyMappingKind } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
-import { MAPPING_KINDS } from '../../../../services/sources/kinds.js';
+import { PROPERTY_MAPPING_KINDS, SOURCE_KINDS } from '../../../../sources/kinds.js';
 import {
   createSourceMapping,
   deleteSourceMapping,
@@ -41,7 +41,7 @@ const listSpec: ListSpec = {
 };
 
 export function serializeSourceMapping(m: PropertyMapping): Record<string, unknown> {
-  const d = MAPPING_KINDS[m.kind];
+  const d = SOURCE_KINDS[m.kind].mapping;
   return {
     pk: m.uuid,
     managed: m.managed,
@@ -76,5 +76,5 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKi
 }
 
 export function registerSourcePropertyMappingRoutes(api: ApiRegistry, ctx: ServiceContext): void {
-  for (const kind of ['oauth', 'saml', 'scim'] as const) register(api, ctx, kind);
+  for (const kind of PROPERTY_MAPPING_KINDS) register(api, ctx, kind);
 }

@@ -1,5 +1,7 @@
 /** /api/v3/sources/all/ — every source regardless of kind (authentik's SourceViewSet). */
 import type { ServiceContext } from '../../../../services/context.js';
+import { SOURCE_MODULES } from '../../../../sources/modules.js';
+import type { SourceKind } from '../../../../sources/kinds.js';
 import { deleteSource, getSource, listSources, setIconFile, setIconUrl, sourceTypes, usedBySource, userSettings } from '../../../../services/sources/sources.js';
 import type { Source } from '../../../../storage/source-ports.js';
 import { requirePrincipal, requireSuperuser, superuserOnly } from '../../../auth.js';
@@ -19,6 +21,8 @@ const listSpec: ListSpec = {
 
 const slugOf = (req: { params: unknown }) => (req.params as { slug: string }).slug;
 
+const relationsOf = (kind: SourceKind) => (kind === 'inbuilt' ? undefined : SOURCE_MODULES[kind].service);
+
 export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): void {
   api.route(
     { method: 'GET', path: '/sources/all/types/', operationId: 'sources_all_types_list', tag: 'sources', response: { type: 'array', items: { type: 'object' } } },
@@ -30,7 +34,7 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
   api.route(
     { method: 'GET', path: '/sources/all/user_settings/', operationId: 'sources_all_user_settings_list', tag: 'sources', response: { type: 'array', items: { type: 'object' } } },
     async (req) => {
-      // SPEC §6.3: usable by every authenticated user.
+      // Usable by every authenticated user (docs/behaviour.md#permissions).
       await requirePrincipal(ctx, req);
       return userSettings(ctx);
     },
@@ -46,8 +50,8 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
       authorize: superuserOnly(ctx),
       list: (_req, q) => listSources(ctx, q),
       get: (_req, slug) => getSource(ctx.store.repos, slug),
-      destroy: (_req, slug) => deleteSource(ctx, slug),
-      usedBy: (_req, slug) => usedBySource(ctx, slug),
+      destroy: (_req, slug) => deleteSource(ctx, slug, relationsOf),
+      usedBy: (_req, slug) => usedBySource(ctx, slug, relationsOf),
       serialize: async (_req, items) => items.map(serializeSource),
     },
   });

@@ -4,7 +4,7 @@
  * absolute links are built from.
  */
 import type { FastifyRequest } from 'fastify';
-import { metaModelName, SOURCE_KINDS } from '../../../../services/sources/kinds.js';
+import { metaModelName, SOURCE_KINDS } from '../../../../sources/kinds.js';
 import type { ServiceContext } from '../../../../services/context.js';
 import type { Source } from '../../../../storage/source-ports.js';
 import { publicBaseUrl } from '../../../public-url.js';
@@ -65,7 +65,7 @@ export function serializeSource(s: Source): Record<string, unknown> {
   };
 }
 
-/** Filters every concrete source list offers (SPEC §3.7, §4.8). */
+/** Filters every concrete source list offers. */
 export const BASE_SOURCE_FILTERS: Record<string, FilterSpec> = {
   name: { type: 'string' },
   slug: { type: 'string' },

@@ -1,4 +1,4 @@
-/** /api/v3/sources/group_connections/{oauth,saml}/ — admin-only, `source` nested (2024.8). */
+/** /api/v3/sources/group_connections/<kind>/ — admin-only, `source` nested (2024.8). */
 import type { ServiceContext } from '../../../../services/context.js';
 import {
   createGroupConnection,
@@ -10,6 +10,7 @@ import {
   type GroupConnectionKind,
 } from '../../../../services/sources/group-connections.js';
 import type { GroupConnection } from '../../../../storage/source-ports.js';
+import { GROUP_CONNECTION_KINDS } from '../../../../sources/kinds.js';
 import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
@@ -50,6 +51,5 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: GroupConnectionKi
 }
 
 export function registerGroupConnectionRoutes(api: ApiRegistry, ctx: ServiceContext): void {
-  register(api, ctx, 'oauth');
-  register(api, ctx, 'saml');
+  for (const kind of GROUP_CONNECTION_KINDS) register(api, ctx, kind);
 }

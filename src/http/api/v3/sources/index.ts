@@ -4,19 +4,14 @@ import type { ApiRegistry } from '../../registry.js';
 import { registerSourcePropertyMappingRoutes } from '../propertymappings/source.js';
 import { registerAllSourceRoutes } from './all.js';
 import { registerGroupConnectionRoutes } from './group-connections.js';
-import { registerScimLinkRoutes } from './scim-links.js';
-import { registerOAuthSourceRoutes } from './oauth.js';
-import { registerSamlSourceRoutes } from './saml.js';
-import { registerScimSourceRoutes } from './scim.js';
+import { sourceModules } from '../../../../sources/modules.js';
+import { registerKindSourceRoutes } from './kind-crud.js';
 import { registerUserConnectionRoutes } from './user-connections.js';
 
 export function registerSourceRoutes(api: ApiRegistry, ctx: ServiceContext): void {
   registerAllSourceRoutes(api, ctx);
-  registerOAuthSourceRoutes(api, ctx);
-  registerSamlSourceRoutes(api, ctx);
-  registerScimSourceRoutes(api, ctx);
+  for (const module of sourceModules()) registerKindSourceRoutes(api, ctx, module);
   registerUserConnectionRoutes(api, ctx);
   registerGroupConnectionRoutes(api, ctx);
-  registerScimLinkRoutes(api, ctx);
   registerSourcePropertyMappingRoutes(api, ctx);
 }

@@ -19,6 +19,8 @@ import { registerCrud, type CrudHandlers } from '../../crud.js';
 import type { Serializer } from '../../fields.js';
 import type { ListSpec } from '../../listing.js';
 import type { ApiRegistry } from '../../registry.js';
+import type { ConnectionModels } from '../../../../sources/kind.js';
+import { CONNECTION_KINDS, SOURCE_KINDS } from '../../../../sources/kinds.js';
 import { serializeSource } from './base.js';
 
 export const connectionListSpec = (owner: 'user' | 'group'): ListSpec => ({
@@ -36,7 +38,7 @@ function serializer(kind: ConnectionKind): Serializer {
     created: { type: 'datetime', readOnly: true },
     identifier: { type: 'string', required: kind !== null },
   };
-  if (kind === 'oauth') {
+  if (kind && (SOURCE_KINDS[kind].connections as ConnectionModels).tokens) {
     s.expires = { type: 'datetime', readOnly: true, nullable: true };
     s.access_token = { type: 'string', writeOnly: true, nullable: true, allowBlank: true };
   }
@@ -59,7 +61,7 @@ async function serialize(ctx: ServiceContext, kind: ConnectionKind, items: UserC
       created: c.created.toISOString(),
       identifier: c.identifier,
     };
-    if (kind === 'oauth') out.expires = c.expires ? c.expires.toISOString() : null;
+    if (kind && (SOURCE_KINDS[kind].connections as ConnectionModels).tokens) out.expires = c.expires ? c.expires.toISOString() : null;
     return out;
   });
 }
@@ -90,6 +92,5 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: ConnectionKind): 
 
 export function registerUserConnectionRoutes(api: ApiRegistry, ctx: ServiceContext): void {
   register(api, ctx, null);
-  register(api, ctx, 'oauth');
-  register(api, ctx, 'saml');
+  for (const kind of CONNECTION_KINDS) register(api, ctx, kind);
 }

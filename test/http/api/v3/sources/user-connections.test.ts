@@ -129,7 +129,7 @@ describe('filters, search, ordering, pagination', () => {
   });
 });
 
-describe('owner permissions (SPEC §6.3, §8.2)', () => {
+describe('owner permissions (docs/behaviour.md#permissions)', () => {
   const as = (who: { token: string }, method: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST', url: string, payload?: unknown) =>
     app.request({ method, url, token: who.token, payload: payload as Record<string, unknown> });
 
