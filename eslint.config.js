@@ -21,23 +21,28 @@ import tseslint from 'typescript-eslint';
 // A file's folder is written the same way: `<own>` is its kind folder, `*` any subfolder.
 // ---------------------------------------------------------------------------------------------
 
-/** Infrastructure packages: the HTTP server and the SQL drivers. */
+/** Infrastructure packages: the HTTP server, the query builder and the database drivers. */
 const HTTP_SERVER = '^(?:fastify|@fastify/.+)$';
-const SQL_PACKAGES = '^(?:kysely|pg|@electric-sql/pglite)(?:/.+)?$';
+const KYSELY = '^kysely(?:/.+)?$';
+const DB_DRIVERS = '^(?:pg|@electric-sql/pglite)(?:/.+)?$';
+const INFRASTRUCTURE = [HTTP_SERVER, KYSELY, DB_DRIVERS];
 
 /** Source-kind registries (`src/sources/*.ts`) that every layer above the domain may use. */
 const KIND_REGISTRY = ['sources/kinds.js', 'sources/kind.js', 'sources/base-fields.js'];
 const STORAGE_PORTS = ['storage/ports.js', 'storage/source-ports.js', 'storage/scim-ports.js', 'storage/schema.js'];
 const STORAGE_SQL = ['storage/sql/**', 'storage/drivers/**', 'storage/migrations/**', 'storage/migrator.js'];
+/** The composition root: it imports the layers, never the other way round. */
+const COMPOSITION_ROOT = ['app.js', 'main.js'];
 
 const SERVICES_ALLOW = ['domain/**', 'errors/**', 'protocols/**', 'security/**', 'net/**', 'services/**', ...KIND_REGISTRY];
 const SQL_ALLOW = ['storage/**', 'domain/**', 'errors/**', 'security/**', 'sources/kinds.js', 'sources/kind.js'];
 
 /**
- * Each layer: the folders its files live in (`dirs`, recursive unless `recursive: false`, or
- * single `files`), what they may import (`allow`), what only as `import type` (`types`), what
- * never even though `allow` covers it (`deny`), and which packages they must not use.
- * A later layer overrides an earlier one for the files both match.
+ * Each layer: the folders its files live in (`dirs`, with their subfolders) or single `files`;
+ * what they may import (`allow`), what only as `import type` (`types`), what never even though
+ * `allow` covers it (`deny`); which packages they must not use (`packages.deny`) or only as
+ * types (`packages.types`); whether they may read the environment (`readsEnv`). A later layer
+ * overrides an earlier one for the files both match.
  */
 const LAYERS = [
   {
@@ -45,28 +50,29 @@ const LAYERS = [
     dirs: ['domain'],
     allow: ['domain/**', 'errors/**'],
     types: ['sources/kinds.js', 'sources/kind.js'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'domain/ holds entities and pure rules: it imports only domain/ and errors/ (and types from sources/kinds.ts, sources/kind.ts).',
   },
   {
     name: 'errors',
     dirs: ['errors'],
     allow: ['errors/**', 'domain/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'errors/ is the error hierarchy every layer throws: it imports only domain/.',
   },
   {
     name: 'config',
     dirs: ['config'],
     allow: ['config/**', 'domain/**', 'errors/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
+    readsEnv: true,
     message: 'config/ parses the environment into a plain value: it imports only domain/ and errors/.',
   },
   {
     name: 'protocols',
     dirs: ['protocols'],
     allow: ['protocols/**', 'domain/**', 'errors/**', 'net/**', 'security/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message:
       'protocols/ holds the protocol cores (OAuth, SAML, SCIM, mapping sandbox) with no HTTP server and no SQL: it imports only domain/, errors/, protocols/, net/ (outbound fetch) and security/.',
   },
@@ -74,21 +80,21 @@ const LAYERS = [
     name: 'net',
     dirs: ['net'],
     allow: ['net/**', 'domain/**', 'errors/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'net/ is outbound HTTP (the SSRF-guarded fetch): it imports only domain/ and errors/.',
   },
   {
     name: 'security',
     dirs: ['security'],
     allow: ['security/**', 'domain/**', 'errors/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'security/ is crypto, passwords and certificates: it imports only domain/ and errors/.',
   },
   {
     name: 'ui',
     dirs: ['ui'],
     allow: ['ui/**', 'domain/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'ui/ renders HTML from plain values: it imports only domain/ and ui/.',
   },
   {
@@ -105,7 +111,7 @@ const LAYERS = [
     files: STORAGE_PORTS.map((f) => f.replace(/\.js$/, '.ts')),
     allow: [...STORAGE_PORTS, 'domain/**', 'errors/**'],
     types: ['sources/**', 'protocols/**'],
-    packages: { deny: [HTTP_SERVER, '^(?:pg|@electric-sql/pglite)(?:/.+)?$'], types: ['^kysely$'] },
+    packages: { deny: [HTTP_SERVER, DB_DRIVERS], types: [KYSELY] },
     message:
       'storage/ports.ts, source-ports.ts, scim-ports.ts and schema.ts are the repository interfaces: they import only domain/, errors/ and each other (and types from sources/ and protocols/), never the SQL implementation.',
   },
@@ -114,7 +120,7 @@ const LAYERS = [
     dirs: ['services'],
     allow: [...SERVICES_ALLOW, 'sources/*/kind.js'],
     types: STORAGE_PORTS,
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message:
       'services/ holds the use cases: they import domain/, errors/, protocols/, security/, net/, the kind registries and descriptors, and storage ports as types only — never storage/sql, storage/drivers, http/, fastify or kysely.',
   },
@@ -122,7 +128,7 @@ const LAYERS = [
     name: 'http',
     dirs: ['http'],
     allow: ['**'],
-    deny: [...STORAGE_SQL, 'sources/*/sql/**'],
+    deny: [...STORAGE_SQL, 'sources/*/sql/**', ...COMPOSITION_ROOT],
     message:
       'http/ (routes, API framework) reaches the database only through services and storage ports: never storage/sql, storage/drivers, storage/migrations or a kind’s sql/.',
   },
@@ -133,7 +139,7 @@ const LAYERS = [
     allow: [...SERVICES_ALLOW, 'sources/<own>/**'],
     types: STORAGE_PORTS,
     deny: ['sources/<own>/http/**', 'sources/<own>/sql/**'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message:
       'A source kind’s use cases follow the services/ rules: domain/, errors/, protocols/, security/, net/, services/, the kind registries, their own kind folder (not its http/ or sql/), and storage ports as types — never another kind’s folder, http/, storage/sql or kysely.',
   },
@@ -141,7 +147,7 @@ const LAYERS = [
     name: 'source kind http',
     dirs: ['sources/<own>/http'],
     allow: ['**'],
-    deny: [...STORAGE_SQL, 'sources/<other>/**', 'sources/<own>/sql/**', 'sources/*/sql/**'],
+    deny: [...STORAGE_SQL, 'sources/*/sql/**', 'sources/<other>/**', ...COMPOSITION_ROOT],
     message:
       'A source kind’s http/ follows the http/ rules (no storage/sql, drivers, migrations or sql/ folders) and never imports another kind’s folder.',
   },
@@ -158,16 +164,16 @@ const LAYERS = [
     name: 'source kind descriptor',
     files: ['sources/*/kind.ts'],
     allow: ['domain/**', 'errors/**', 'protocols/**', ...KIND_REGISTRY, 'sources/<own>/sql/**'],
-    packages: { deny: [HTTP_SERVER, '^(?:pg|@electric-sql/pglite)(?:/.+)?$'], types: ['^kysely$'] },
+    packages: { deny: [HTTP_SERVER, DB_DRIVERS], types: [KYSELY] },
     message:
       'A kind descriptor (kind.ts) is data for the registry: it imports only domain/, errors/, protocols/, the kind registries and its own sql/.',
   },
   {
     name: 'source kind module',
     files: ['sources/*/index.ts'],
-    allow: [...SERVICES_ALLOW, 'http/**', 'ui/**', 'sources/module.js', 'sources/<own>/**'],
+    allow: [...SERVICES_ALLOW, 'http/**', 'sources/module.js', 'sources/<own>/**'],
     types: STORAGE_PORTS,
-    packages: { deny: [SQL_PACKAGES] },
+    packages: { deny: [KYSELY, DB_DRIVERS] },
     message:
       'A kind’s index.ts wires the kind: it imports its own folder, http/, services/ and what services may import — never another kind’s folder or storage/sql.',
   },
@@ -175,8 +181,7 @@ const LAYERS = [
     name: 'source registries',
     files: ['sources/*.ts'],
     allow: ['domain/**', 'errors/**', 'protocols/**', ...KIND_REGISTRY, 'sources/*/kind.js', 'sources/*/sql/**'],
-    types: ['sources/module.js'],
-    packages: { deny: [HTTP_SERVER, '^(?:pg|@electric-sql/pglite)(?:/.+)?$'], types: ['^kysely$'] },
+    packages: { deny: [HTTP_SERVER, DB_DRIVERS], types: [KYSELY] },
     message:
       'The source-kind registries (sources/kinds.ts, kind.ts, base-fields.ts) are data: they import only domain/, errors/, protocols/, each other and the kinds’ kind.ts and sql/ files.',
   },
@@ -185,7 +190,7 @@ const LAYERS = [
     files: ['sources/module.ts'],
     allow: ['domain/**', 'errors/**', 'protocols/**', ...KIND_REGISTRY],
     types: ['http/**', 'services/**'],
-    packages: { deny: [SQL_PACKAGES], types: [HTTP_SERVER] },
+    packages: { deny: [KYSELY, DB_DRIVERS], types: [HTTP_SERVER] },
     message:
       'sources/module.ts is the interface each kind’s index.ts implements: besides the registries it names http/, services/ and Fastify types only.',
   },
@@ -193,7 +198,7 @@ const LAYERS = [
     name: 'source module list',
     files: ['sources/modules.ts'],
     allow: ['domain/**', 'errors/**', ...KIND_REGISTRY, 'sources/module.js', 'sources/*/index.js'],
-    packages: { deny: [HTTP_SERVER, SQL_PACKAGES] },
+    packages: { deny: INFRASTRUCTURE },
     message: 'sources/modules.ts lists the kinds’ modules: it imports the registries and each kind’s index.ts.',
   },
 ];
@@ -267,8 +272,20 @@ function importRestrictions(layer, folder) {
   }
   for (const regex of layer.packages?.deny ?? []) patterns.push({ regex, message: layer.message });
   for (const regex of layer.packages?.types ?? []) patterns.push({ regex, allowTypeImports: true, message: `${layer.message} (type imports only)` });
-  return { paths: PROCESS_ENV_IMPORTS, patterns };
+  return { paths: layer.readsEnv ? [] : PROCESS_ENV_IMPORTS, patterns };
 }
+
+/** no-restricted-imports does not see `import()`: a layer file imports project files statically. */
+const DYNAMIC_IMPORTS = [
+  {
+    selector: "ImportExpression[source.type='Literal'][source.value=/^\\./]",
+    message: 'Import project files with a static import (or import type) so that the layer rules check them.',
+  },
+  {
+    selector: "ImportExpression[source.type!='Literal']",
+    message: 'A computed import() cannot be checked by the layer rules: import a package or file by name.',
+  },
+];
 
 /** How many folders deep below src/ the layer blocks reach (deeper files are reported). */
 const MAX_DEPTH = 5;
@@ -306,7 +323,10 @@ function layerBlocks() {
       blocks.push({
         name: `tributary/layer: ${layer.name} (${folder.join('/') || 'src'})`,
         files: files.map((f) => f.replace(/<own>/g, '*')),
-        rules: { '@typescript-eslint/no-restricted-imports': ['error', importRestrictions(layer, folder)], 'no-restricted-syntax': 'off' },
+        rules: {
+          '@typescript-eslint/no-restricted-imports': ['error', importRestrictions(layer, folder)],
+          'no-restricted-syntax': ['error', ...DYNAMIC_IMPORTS],
+        },
       });
     }
   }

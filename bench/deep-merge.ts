@@ -20,7 +20,10 @@ const base = {
   attributes: {
     locale: 'en-GB',
     department: { name: 'Engineering', cost_center: '4711', manager: { id: 'u-17', email: 'boss@example.com' } },
-    phones: [{ type: 'work', value: '+44 20 0000 0000' }, { type: 'mobile', value: '+44 7700 000000' }],
+    phones: [
+      { type: 'work', value: '+44 20 0000 0000' },
+      { type: 'mobile', value: '+44 7700 000000' },
+    ],
     employee: { id: 'E-1234', start: '2019-03-01', location: { site: 'LON', floor: 4, desk: '4.117' } },
     entitlements: ['vpn', 'jira', 'github'],
   },

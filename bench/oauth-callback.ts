@@ -67,7 +67,7 @@ async function runBench(): Promise<void> {
   const { discoverOidcConfiguration, fetchJwks } = await import('../src/protocols/oauth/index.js');
   const { TestBrowser } = await import('../test/support/browser.js');
   const { freePort } = await import('../test/support/ports.js');
-  const { untilRedirectTo } = await import('../test/http/flows/oauth/helpers.js');
+  const { untilRedirectTo } = await import('../test/sources/oauth/http/helpers.js');
   const { freshDatabase } = await import('./support.js');
 
   // Outbound time of the request being handled, found through AsyncLocalStorage.
@@ -90,12 +90,24 @@ async function runBench(): Promise<void> {
   const callbackPrefix = `${base}/source/oauth/callback/bench/`;
   const db = await freshDatabase('tributary_bench_oauth');
   const app = await createApp({
-    config: loadConfig({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', TRIBUTARY_PUBLIC_URL: base, LOG_LEVEL: 'silent' }),
+    config: loadConfig({
+      DATABASE_URL: db.url,
+      TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+      TRIBUTARY_PUBLIC_URL: base,
+      LOG_LEVEL: 'silent',
+    }),
     fetch: timedFetch,
     runJobs: false,
   });
 
-  const samples = { enrol: [] as number[], auth: [] as number[], idp: [] as number[], total: [] as number[], flowEnrol: [] as number[], flowAuth: [] as number[] };
+  const samples = {
+    enrol: [] as number[],
+    auth: [] as number[],
+    idp: [] as number[],
+    total: [] as number[],
+    flowEnrol: [] as number[],
+    flowAuth: [] as number[],
+  };
   let phase: 'warmup' | 'enrol' | 'auth' = 'warmup';
   // Every request runs inside its own ALS store, so outbound calls are charged to it.
   const server = app.http.server;
@@ -115,7 +127,11 @@ async function runBench(): Promise<void> {
   });
   await app.http.listen({ port, host: '127.0.0.1' });
 
-  const child: ChildProcess = fork(process.argv[1], [], { env: { ...process.env, BENCH_ROLE: 'idp', BENCH_REDIRECT_URI: callbackPrefix }, execArgv: process.execArgv, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(process.argv[1], [], {
+    env: { ...process.env, BENCH_ROLE: 'idp', BENCH_REDIRECT_URI: callbackPrefix },
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const [ready] = (await once(child, 'message')) as [{ wellKnownUrl: string }];
   let nextId = 0;
   const pending = new Map<number, () => void>();
@@ -135,8 +151,28 @@ async function runBench(): Promise<void> {
     const discovered = await discoverOidcConfiguration({ wellKnownUrl: ready.wellKnownUrl, fetch });
     const jwks = await fetchJwks({ jwksUrl: discovered.oidcJwksUrl, fetch });
     await repos.kindSources.oauth.create(
-      { name: 'Bench IdP', slug: 'bench', authenticationFlow: (await repos.flows.bySlug('default-source-authentication'))!.uuid, enrollmentFlow: (await repos.flows.bySlug('default-source-enrollment'))!.uuid, userPropertyMappings: [], groupPropertyMappings: [] },
-      { provider_type: 'openidconnect', consumer_key: 'bench', consumer_secret: 'bench-secret', authorization_url: discovered.authorizationUrl, access_token_url: discovered.accessTokenUrl, profile_url: discovered.profileUrl, oidc_well_known_url: ready.wellKnownUrl, oidc_jwks_url: discovered.oidcJwksUrl, oidc_jwks: jwks as unknown as Record<string, unknown>, oidc_issuer: discovered.issuer ?? '', pkce: 'S256', authorization_code_auth_method: 'basic_auth' },
+      {
+        name: 'Bench IdP',
+        slug: 'bench',
+        authenticationFlow: (await repos.flows.bySlug('default-source-authentication'))!.uuid,
+        enrollmentFlow: (await repos.flows.bySlug('default-source-enrollment'))!.uuid,
+        userPropertyMappings: [],
+        groupPropertyMappings: [],
+      },
+      {
+        provider_type: 'openidconnect',
+        consumer_key: 'bench',
+        consumer_secret: 'bench-secret',
+        authorization_url: discovered.authorizationUrl,
+        access_token_url: discovered.accessTokenUrl,
+        profile_url: discovered.profileUrl,
+        oidc_well_known_url: ready.wellKnownUrl,
+        oidc_jwks_url: discovered.oidcJwksUrl,
+        oidc_jwks: jwks as unknown as Record<string, unknown>,
+        oidc_issuer: discovered.issuer ?? '',
+        pkce: 'S256',
+        authorization_code_auth_method: 'basic_auth',
+      },
     );
 
     // The IdP logs in "the current account", so the IdP leg of each login is serialised.
@@ -151,7 +187,15 @@ async function runBench(): Promise<void> {
       await previous;
       let callback: string;
       try {
-        if (enrol) await ipc('setAccount', { sub, preferred_username: sub, email: `${sub}@example.com`, email_verified: true, name: sub, groups: ['bench-a', 'bench-b'] });
+        if (enrol)
+          await ipc('setAccount', {
+            sub,
+            preferred_username: sub,
+            email: `${sub}@example.com`,
+            email_verified: true,
+            name: sub,
+            groups: ['bench-a', 'bench-b'],
+          });
         await ipc('loginAs', sub);
         callback = await untilRedirectTo(browser, `${base}/source/oauth/login/bench/`, callbackPrefix);
       } finally {
@@ -183,7 +227,9 @@ async function runBench(): Promise<void> {
     await pool(subs, false);
     const seconds = (performance.now() - started) / 1000;
 
-    console.log(`\nOAuth callback on PostgreSQL, ${samples.enrol.length + samples.auth.length} logins (concurrency ${CONCURRENCY}), ${failures} failed, ${seconds.toFixed(1)} s incl. warm-up`);
+    console.log(
+      `\nOAuth callback on PostgreSQL, ${samples.enrol.length + samples.auth.length} logins (concurrency ${CONCURRENCY}), ${failures} failed, ${seconds.toFixed(1)} s incl. warm-up`,
+    );
     console.log(summary('ours, enrol (new user)', samples.enrol));
     console.log(summary('ours, re-authenticate', samples.auth));
     console.log(summary('ours, all callbacks', [...samples.enrol, ...samples.auth]));

@@ -32,7 +32,13 @@ interface Measurement {
 const ROUNDS = 5;
 
 /** Runs `work(i)` for i in [from, to) (or until `budgetMs`), `concurrency` at a time. */
-async function measure(concurrency: number, from: number, to: number, budgetMs: number, work: (i: number) => Promise<void> | void): Promise<Measurement> {
+async function measure(
+  concurrency: number,
+  from: number,
+  to: number,
+  budgetMs: number,
+  work: (i: number) => Promise<void> | void,
+): Promise<Measurement> {
   let next = from;
   const start = performance.now();
   const worker = async () => {
@@ -51,18 +57,37 @@ function add(a: Measurement, b: Measurement): Measurement {
 
 const db = await freshDatabase('tributary_bench_saml');
 const app = await createApp({
-  config: loadConfig({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', TRIBUTARY_PUBLIC_URL: BASE, LOG_LEVEL: 'silent' }),
+  config: loadConfig({
+    DATABASE_URL: db.url,
+    TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+    TRIBUTARY_PUBLIC_URL: BASE,
+    LOG_LEVEL: 'silent',
+  }),
   runJobs: false,
 });
 try {
   const repos = app.ctx.store.repos;
   const keys = await generateKeyPair({ commonName: 'bench-idp' });
-  const idp = new TestSamlIdp({ entityId: 'https://idp.bench.test/metadata', ssoUrl: 'https://idp.bench.test/sso', sloUrl: 'https://idp.bench.test/slo', signing: keys });
+  const idp = new TestSamlIdp({
+    entityId: 'https://idp.bench.test/metadata',
+    ssoUrl: 'https://idp.bench.test/sso',
+    sloUrl: 'https://idp.bench.test/slo',
+    signing: keys,
+  });
   const kp = await repos.keypairs.create({ name: 'bench-idp', certificateData: keys.certificate });
-  const [auth, enroll, pre] = await Promise.all(['default-source-authentication', 'default-source-enrollment', 'default-source-pre-authentication'].map((s) => repos.flows.bySlug(s)));
+  const [auth, enroll, pre] = await Promise.all(
+    ['default-source-authentication', 'default-source-enrollment', 'default-source-pre-authentication'].map((s) => repos.flows.bySlug(s)),
+  );
   const source = await repos.kindSources.saml.create(
     { name: 'Bench IdP', slug: SLUG, authenticationFlow: auth!.uuid, enrollmentFlow: enroll!.uuid },
-    { pre_authentication_flow: pre!.uuid, sso_url: idp.config.ssoUrl, idp_entity_id: idp.entityId, verification_kp: kp.uuid, allow_idp_initiated: true, signed_assertion: true },
+    {
+      pre_authentication_flow: pre!.uuid,
+      sso_url: idp.config.ssoUrl,
+      idp_entity_id: idp.entityId,
+      verification_kp: kp.uuid,
+      allow_idp_initiated: true,
+      signed_assertion: true,
+    },
   );
   const settings = await validatorSettings(app.ctx, source, BASE);
 
@@ -115,8 +140,15 @@ try {
   };
   // The benchmark documents are single-use (replay cache), so warm up on a fresh set.
   const warm: string[] = [];
-  for (let i = 0; i < 50; i++) warm.push(await idp.buildResponseBase64({ now, acsUrl: settings.acsUrl, audience: settings.spEntityId, inResponseTo: null, nameId: 'warm' }));
-  for (const doc of warm) await fetch(url, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: doc, _bounced: '1' }).toString(), redirect: 'manual' }).then((r) => r.arrayBuffer());
+  for (let i = 0; i < 50; i++)
+    warm.push(await idp.buildResponseBase64({ now, acsUrl: settings.acsUrl, audience: settings.spEntityId, inResponseTo: null, nameId: 'warm' }));
+  for (const doc of warm)
+    await fetch(url, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ SAMLResponse: doc, _bounced: '1' }).toString(),
+      redirect: 'manual',
+    }).then((r) => r.arrayBuffer());
   // Interleaved rounds over the same slices, so load from other processes hits all three alike.
   const empty: Measurement = { done: 0, seconds: 0, perSecond: 0 };
   let [bare, core, acs] = [empty, empty, empty];

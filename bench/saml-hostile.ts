@@ -15,7 +15,12 @@ const ACS = 'https://sp.bench.test/source/saml/bench/acs/';
 const AUDIENCE = 'https://sp.bench.test/source/saml/bench/metadata/';
 
 const keys = await generateKeyPair({ commonName: 'bench-idp' });
-const idp = new TestSamlIdp({ entityId: 'https://idp.bench.test/metadata', ssoUrl: 'https://idp.bench.test/sso', sloUrl: 'https://idp.bench.test/slo', signing: keys });
+const idp = new TestSamlIdp({
+  entityId: 'https://idp.bench.test/metadata',
+  ssoUrl: 'https://idp.bench.test/sso',
+  sloUrl: 'https://idp.bench.test/slo',
+  signing: keys,
+});
 const now = new Date();
 const genuine = await idp.buildResponse({ now, acsUrl: ACS, audience: AUDIENCE, nameId: 'bench', attributes: { email: ['bench@example.test'] } });
 const validate = createSamlResponseValidator({
@@ -62,5 +67,7 @@ for (const [name, xml] of Object.entries(documents)) {
 const baseline = rows[0].ms;
 console.log(`median (min) of ${ROUNDS} rounds; ratio = median / genuine validation (${baseline} ms)`);
 for (const r of rows) {
-  console.log(`${r.document.padEnd(44)} ${String(r.kib).padStart(4)} KiB ${String(r.ms).padStart(8)} ms (${String(r.min).padStart(7)})  ×${(r.ms / baseline).toFixed(1).padStart(6)}  ${r.outcome}`);
+  console.log(
+    `${r.document.padEnd(44)} ${String(r.kib).padStart(4)} KiB ${String(r.ms).padStart(8)} ms (${String(r.min).padStart(7)})  ×${(r.ms / baseline).toFixed(1).padStart(6)}  ${r.outcome}`,
+  );
 }

@@ -109,15 +109,34 @@ function line(label: string, r: Result): string {
 
 const db = await freshDatabase('tributary_bench_scim');
 const app = await createApp({
-  config: loadConfig({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
+  config: loadConfig({
+    DATABASE_URL: db.url,
+    TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+    TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN,
+    LOG_LEVEL: 'silent',
+  }),
   runJobs: false,
 });
 const pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
 try {
   // A SCIM source with its service account and token, as the admin API would create it.
-  const source = await app.db.insertInto('sources').values({ kind: 'scim', name: 'Bench SCIM', slug: 'bench' }).returning('pbm_uuid').executeTakeFirstOrThrow();
-  const account = await app.ctx.store.repos.users.create({ username: `ak-source-scim-${source.pbm_uuid}`, type: 'internal_service_account', path: 'goauthentik.io/sources/scim' });
-  const token = await app.ctx.store.repos.tokens.create({ identifier: `ak-source-scim-${source.pbm_uuid}`, key: SCIM_KEY, intent: 'api', userId: account.id, expiring: false });
+  const source = await app.db
+    .insertInto('sources')
+    .values({ kind: 'scim', name: 'Bench SCIM', slug: 'bench' })
+    .returning('pbm_uuid')
+    .executeTakeFirstOrThrow();
+  const account = await app.ctx.store.repos.users.create({
+    username: `ak-source-scim-${source.pbm_uuid}`,
+    type: 'internal_service_account',
+    path: 'goauthentik.io/sources/scim',
+  });
+  const token = await app.ctx.store.repos.tokens.create({
+    identifier: `ak-source-scim-${source.pbm_uuid}`,
+    key: SCIM_KEY,
+    intent: 'api',
+    userId: account.id,
+    expiring: false,
+  });
   await app.db.insertInto('scim_sources').values({ source_uuid: source.pbm_uuid, token_uuid: token.uuid }).execute();
 
   await app.http.listen({ port: 0, host: '127.0.0.1' });
@@ -133,27 +152,48 @@ try {
   const posts = await load({ kind: 'users', prefix: 'bench-user-' });
   const usersFloor = await closedLoop(SECONDS, async (i) => {
     const name = `floor-user-${i}`;
-    await pool.query('INSERT INTO users (username, name, email, path, attributes) VALUES ($1, $2, $3, $4, $5)', [name, `Bench ${i}`, `${name}@example.com`, 'goauthentik.io/sources/bench', '{}']);
+    await pool.query('INSERT INTO users (username, name, email, path, attributes) VALUES ($1, $2, $3, $4, $5)', [
+      name,
+      `Bench ${i}`,
+      `${name}@example.com`,
+      'goauthentik.io/sources/bench',
+      '{}',
+    ]);
     return true;
   });
 
   const groupIds: string[] = [];
   for (let g = 0; g < 11; g++) {
-    const r = await fetch(`${origin}${base}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${SCIM_KEY}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ displayName: `bench-group-${g}` }) });
+    const r = await fetch(`${origin}${base}/Groups`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${SCIM_KEY}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ displayName: `bench-group-${g}` }),
+    });
     groupIds.push(((await r.json()) as { id: string }).id);
   }
   const [hotGroup, ...spreadGroups] = groupIds as [string, ...string[]];
-  const users = (await pool.query<{ uuid: string }>("SELECT u.uuid FROM users u JOIN scim_source_users l ON l.user_id = u.id WHERE u.username LIKE 'bench-user-%' ORDER BY u.id")).rows.map((r) => r.uuid);
+  const users = (
+    await pool.query<{ uuid: string }>(
+      "SELECT u.uuid FROM users u JOIN scim_source_users l ON l.user_id = u.id WHERE u.username LIKE 'bench-user-%' ORDER BY u.id",
+    )
+  ).rows.map((r) => r.uuid);
   const patches = await load({ kind: 'patch', groups: spreadGroups, users });
   const hot = await load({ kind: 'patch', groups: [hotGroup], users });
 
-  const floorGroup = (await pool.query<{ group_uuid: string }>("INSERT INTO groups (name) VALUES ('floor-group') RETURNING group_uuid")).rows[0].group_uuid;
+  const floorGroup = (await pool.query<{ group_uuid: string }>("INSERT INTO groups (name) VALUES ('floor-group') RETURNING group_uuid")).rows[0]
+    .group_uuid;
   const userIds = (await pool.query<{ id: number }>("SELECT id FROM users WHERE username LIKE 'floor-user-%' ORDER BY id")).rows.map((r) => r.id);
   const membersFloor = await closedLoop(SECONDS, async (i) => {
-    await pool.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [floorGroup, userIds[i % userIds.length]]);
+    await pool.query('INSERT INTO group_members (group_uuid, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      floorGroup,
+      userIds[i % userIds.length],
+    ]);
     return true;
   });
-  const members = Number((await pool.query<{ n: string }>('SELECT count(*) AS n FROM group_members gm JOIN scim_source_groups l ON l.group_uuid = gm.group_uuid')).rows[0].n);
+  const members = Number(
+    (await pool.query<{ n: string }>('SELECT count(*) AS n FROM group_members gm JOIN scim_source_groups l ON l.group_uuid = gm.group_uuid')).rows[0]
+      .n,
+  );
 
   console.log(line('SCIM POST /Users (distinct users)', posts));
   console.log(line('  floor: INSERT INTO users (pg)', usersFloor));
@@ -161,7 +201,9 @@ try {
   console.log(line('SCIM PATCH /Groups add member (10 groups)', patches));
   console.log(line('SCIM PATCH /Groups add member (1 group)', hot));
   console.log(line('  floor: INSERT INTO group_members (pg)', membersFloor));
-  console.log(`  ratio SCIM/floor: ${fmt(patches.opsPerSec / membersFloor.opsPerSec, 3)} (10 groups), ${fmt(hot.opsPerSec / membersFloor.opsPerSec, 3)} (1 group); ${members} SCIM memberships written`);
+  console.log(
+    `  ratio SCIM/floor: ${fmt(patches.opsPerSec / membersFloor.opsPerSec, 3)} (10 groups), ${fmt(hot.opsPerSec / membersFloor.opsPerSec, 3)} (1 group); ${members} SCIM memberships written`,
+  );
 } finally {
   await pool.end();
   await app.close();

@@ -81,7 +81,12 @@ async function seed(client: pg.Client): Promise<void> {
 await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
 await admin(`CREATE DATABASE ${dbName}`);
 const app = await createApp({
-  config: loadConfig({ DATABASE_URL: target.toString(), TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
+  config: loadConfig({
+    DATABASE_URL: target.toString(),
+    TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+    TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN,
+    LOG_LEVEL: 'silent',
+  }),
   runJobs: false,
 });
 const client = new pg.Client({ connectionString: target.toString() });
@@ -93,7 +98,10 @@ try {
   const countMs = await sqlMedian(client, `SELECT count(*) FROM user_source_connections WHERE kind = 'oauth'`);
   const countAllMs = await sqlMedian(client, 'SELECT count(*) FROM user_source_connections');
   const groupedMs = await sqlMedian(client, `SELECT source_uuid, count(*) FROM user_source_connections WHERE kind = 'oauth' GROUP BY source_uuid`);
-  const countersMs = await sqlMedian(client, `SELECT source_uuid, sum(n) FROM user_source_connection_counts WHERE kind = 'oauth' GROUP BY source_uuid`);
+  const countersMs = await sqlMedian(
+    client,
+    `SELECT source_uuid, sum(n) FROM user_source_connection_count_slots WHERE kind = 'oauth' GROUP BY source_uuid`,
+  );
   const naiveMs = await sqlMedian(
     client,
     `SELECT c.* FROM user_source_connections c LEFT JOIN sources s ON s.pbm_uuid = c.source_uuid WHERE c.kind = 'oauth' ORDER BY s.slug, c.id LIMIT 100`,
@@ -101,7 +109,9 @@ try {
     3,
   );
   console.log('\nSQL, median of 5 (what the list endpoints avoid, and what they do instead):');
-  console.log(`  unfiltered count(*) kind=oauth: ${fmt(countMs)} ms; count(*) all kinds: ${fmt(countAllMs)} ms; per-source GROUP BY count: ${fmt(groupedMs)} ms`);
+  console.log(
+    `  unfiltered count(*) kind=oauth: ${fmt(countMs)} ms; count(*) all kinds: ${fmt(countAllMs)} ms; per-source GROUP BY count: ${fmt(groupedMs)} ms`,
+  );
   console.log(`  per-source sizes from the counter table (used instead): ${fmt(countersMs, 2)} ms`);
   console.log(`  one-statement ORDER BY sources.slug, id LIMIT 100 (replaced by per-source index scans): ${fmt(naiveMs)} ms`);
 

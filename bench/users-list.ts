@@ -15,7 +15,12 @@ const TOKEN = 'bench-token-0123456789abcdefghijklmnop';
 
 const db = await freshDatabase('tributary_bench_users');
 const app = await createApp({
-  config: loadConfig({ DATABASE_URL: db.url, TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl', TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN, LOG_LEVEL: 'silent' }),
+  config: loadConfig({
+    DATABASE_URL: db.url,
+    TRIBUTARY_SECRET_KEY: 'bench-secret-key-0123456789abcdefghijkl',
+    TRIBUTARY_BOOTSTRAP_TOKEN: TOKEN,
+    LOG_LEVEL: 'silent',
+  }),
 });
 try {
   const seed = new pg.Client({ connectionString: db.url });
@@ -50,7 +55,9 @@ try {
   const baseline = await load(`http://127.0.0.1:${barePort}/bare`, {}, SECONDS);
   await bare.close();
 
-  console.log(`\nusers list (page_size=100 of ${USERS}): ${fmt(ours.requestsPerSec)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms, non-2xx ${ours.non2xx}`);
+  console.log(
+    `\nusers list (page_size=100 of ${USERS}): ${fmt(ours.requestsPerSec)} req/s, p50 ${ours.p50} ms, p99 ${ours.p99} ms, non-2xx ${ours.non2xx}`,
+  );
   console.log(`bare Fastify, same bytes:          ${fmt(baseline.requestsPerSec)} req/s, p50 ${baseline.p50} ms, p99 ${baseline.p99} ms`);
   console.log(`ratio ours/bare: ${fmt(ours.requestsPerSec / baseline.requestsPerSec, 3)}`);
 } finally {

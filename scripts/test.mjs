@@ -1,6 +1,7 @@
 // The whole suite, twice: on the embedded PGlite database, then on PostgreSQL in a fresh
 // database that is dropped afterwards. Extra arguments go to vitest (e.g. a test path).
 // vitest runs under the chosen Node (see runtime.mjs); its worker forks inherit it.
+// A run without arguments first lints: ESLint (with the layer rules) and the Prettier check.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -35,6 +36,18 @@ function runVitest(label, env) {
   return { passed, failed, skipped };
 }
 
+/** `npm run lint`'s two checks; true when both pass. */
+function runLint() {
+  console.log('\n=== lint ===');
+  const checks = [
+    ['node_modules/eslint/bin/eslint.js', '.'],
+    ['node_modules/prettier/bin/prettier.cjs', '--check', '.'],
+  ];
+  const failed = checks.filter((check) => spawnSync(rt.execPath, check, { stdio: 'inherit', env: runtimeEnv(rt, process.env) }).status !== 0);
+  console.log(failed.length === 0 ? 'lint: clean' : `lint: ${failed.map(([bin]) => bin.split('/')[1]).join(' and ')} failed`);
+  return failed.length === 0;
+}
+
 async function withFreshPostgres(fn) {
   const name = `tributary_test_${randomBytes(5).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -62,8 +75,9 @@ const add = (r) => {
   totals.failed += r.failed;
   totals.skipped += r.skipped;
 };
+const lintClean = args.length === 0 ? runLint() : true;
 if (!onlyPostgres) add(runVitest('pglite', { TEST_DATABASE_URL: '' }));
 if (!onlyPglite) add(await withFreshPostgres((url) => runVitest('postgres', { TEST_DATABASE_URL: url })));
 
-console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-process.exit(totals.failed > 0 ? 1 : 0);
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped${lintClean ? '' : '; lint failed'}`);
+process.exit(totals.failed > 0 || !lintClean ? 1 : 0);

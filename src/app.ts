@@ -22,6 +22,8 @@ import { sweepExpiredJob } from './services/jobs/sweep-expired.js';
 import { registerHealthRoutes } from './http/health.js';
 import securityHeaders from './http/security-headers.js';
 import { registerInputGuard } from './http/input-guard.js';
+import { redactedRequestSerializer, redactSecretsInText, type LogSink } from './http/log-redaction.js';
+import { createOutboundFetch } from './net/outbound-fetch.js';
 import { createPgliteDatabase } from './storage/drivers/pglite.js';
 import { createPostgresDatabase } from './storage/drivers/postgres.js';
 import { migrate } from './storage/migrator.js';
@@ -37,6 +39,8 @@ export interface AppOptions {
   clock?: Clock;
   fetch?: typeof fetch;
   logger?: boolean;
+  /** Where log lines go (default: standard output); tests capture them here. */
+  logStream?: LogSink;
   /** Periodic jobs start with the app unless false (tests run them explicitly). */
   runJobs?: boolean;
 }
@@ -46,10 +50,27 @@ export interface App {
   ctx: ServiceContext;
   db: Kysely<Database>;
   jobs: Scheduler;
+  /** Stops jobs and the server, waiting for every in-flight request, then closes the database. */
   close(): Promise<void>;
+  /**
+   * `close` with a bound: in-flight requests get `graceMs`; after it their connections are
+   * closed and running jobs are no longer waited for. `forced` says whether that happened.
+   */
+  shutdown(options: { graceMs: number }): Promise<{ forced: boolean }>;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** `promise`'s value, or `fallback` when it has not settled within `ms` (no bound when infinite). */
+async function within<T, F>(promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+  if (!Number.isFinite(ms)) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function resolveSecretKey(config: Config): Promise<string> {
   if (config.secretKey) return config.secretKey;
@@ -69,7 +90,11 @@ async function openDatabase(options: AppOptions) {
   const { config } = options;
   if (config.databaseUrl) return createPostgresDatabase({ url: config.databaseUrl, schema: options.schema });
   if (!options.pglite) await mkdir(config.dataDir, { recursive: true });
-  return createPgliteDatabase({ dataDir: options.pglite ? null : path.join(config.dataDir, 'pglite'), instance: options.pglite, schema: options.schema });
+  return createPgliteDatabase({
+    dataDir: options.pglite ? null : path.join(config.dataDir, 'pglite'),
+    instance: options.pglite,
+    schema: options.schema,
+  });
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -91,7 +116,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     box,
     clock: options.clock ?? systemClock,
     publicUrl: config.publicUrl,
-    fetch: options.fetch ?? globalThis.fetch,
+    fetch: options.fetch ?? createOutboundFetch({ denyPrivate: config.outboundDenyPrivate }),
     installId,
     mappings: createMappingSandbox(),
   };
@@ -100,7 +125,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     logger:
       options.logger === false || config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+            // OAuth codes, SAML messages and tokens in query strings never reach a log line.
+            serializers: { req: redactedRequestSerializer },
+            hooks: { streamWrite: redactSecretsInText },
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          },
     bodyLimit: BODY_LIMIT_BYTES,
     // Forwarded headers decide request.host/protocol, hence ACS/audience/SCIM URLs when no
     // public URL is set: honoured only from the proxies the operator named.
@@ -119,19 +151,33 @@ export async function createApp(options: AppOptions): Promise<App> {
   await http.register(async (scope) => registerFlowRoutes(scope, ctx));
   for (const module of sourceModules()) await module.registerRoutes?.(http, ctx);
 
-  const jobs = createScheduler([sweepExpiredJob(ctx), ...sourceModules().flatMap((m) => m.jobs?.(ctx, http.log) ?? [])], (job, err) => http.log.error({ err, job: job.name }, 'periodic job failed'));
+  const jobs = createScheduler([sweepExpiredJob(ctx), ...sourceModules().flatMap((m) => m.jobs?.(ctx, http.log) ?? [])], (job, err) =>
+    http.log.error({ err, job: job.name }, 'periodic job failed'),
+  );
   if (options.runJobs !== false) jobs.start();
+
+  const shutdown = async (graceMs: number): Promise<{ forced: boolean }> => {
+    // Both start now: no job is scheduled any more and no connection is accepted.
+    const serverClosed = http.close();
+    const drained = Promise.all([jobs.stop(), serverClosed]).then(() => true);
+    const inTime = await within(drained, graceMs, false);
+    if (!inTime) {
+      drained.catch(() => undefined); // settles after we stopped waiting; nothing to report then
+      http.log.warn({ graceMs }, 'shutdown grace period over: closing the remaining connections, no longer waiting for jobs');
+      http.server.closeAllConnections();
+      await within(serverClosed, 1_000, undefined);
+    }
+    ctx.mappings.dispose();
+    await store.close();
+    return { forced: !inTime };
+  };
 
   return {
     http,
     ctx,
     db: database.db,
     jobs,
-    close: async () => {
-      await jobs.stop();
-      await http.close();
-      ctx.mappings.dispose();
-      await store.close();
-    },
+    close: async () => void (await shutdown(Number.POSITIVE_INFINITY)),
+    shutdown: ({ graceMs }) => shutdown(graceMs),
   };
 }

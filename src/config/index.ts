@@ -24,6 +24,13 @@ export interface Config {
    * peer) or the addresses/CIDR ranges of the reverse proxies. Handed to Fastify's `trustProxy`.
    */
   trustProxy: boolean | string[];
+  /**
+   * Outbound requests (discovery, JWKS, token/profile endpoints, SAML metadata) also refuse
+   * loopback, private and reserved addresses, not only link-local and cloud-metadata ones.
+   */
+  outboundDenyPrivate: boolean;
+  /** On SIGTERM/SIGINT, how long in-flight requests may take before the process is stopped anyway. */
+  shutdownGraceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -55,13 +62,30 @@ function isAddressOrCidr(entry: string): boolean {
 function parseTrustProxy(raw: string | null, problems: string[]): boolean | string[] {
   if (raw === null || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
   if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
-  const entries = raw.split(',').map((e) => e.trim()).filter((e) => e !== '');
+  const entries = raw
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
   const bad = entries.filter((e) => !isAddressOrCidr(e));
   if (entries.length === 0 || bad.length > 0) {
-    problems.push(`TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list of proxy IP addresses, CIDR ranges or loopback/linklocal/uniquelocal (got "${bad.join(', ') || raw}")`);
+    problems.push(
+      `TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list of proxy IP addresses, CIDR ranges or loopback/linklocal/uniquelocal (got "${bad.join(', ') || raw}")`,
+    );
     return false;
   }
   return entries;
+}
+
+const TRUE_WORDS = ['true', '1', 'yes', 'on'];
+const FALSE_WORDS = ['false', '0', 'no', 'off'];
+
+/** A boolean variable: unset → `fallback`; true/1/yes/on or false/0/no/off (any case). */
+function parseBoolean(name: string, raw: string | null, fallback: boolean, problems: string[]): boolean {
+  if (raw === null) return fallback;
+  if (TRUE_WORDS.includes(raw.toLowerCase())) return true;
+  if (FALSE_WORDS.includes(raw.toLowerCase())) return false;
+  problems.push(`${name} must be true or false (got "${raw}")`);
+  return fallback;
 }
 
 /** Settings that are valid but risky; the server logs each at start. */
@@ -138,6 +162,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
 
   const trustProxy = parseTrustProxy(str('TRIBUTARY_TRUST_PROXY'), problems);
+  const outboundDenyPrivate = parseBoolean('TRIBUTARY_OUTBOUND_DENY_PRIVATE', str('TRIBUTARY_OUTBOUND_DENY_PRIVATE'), false, problems);
+
+  let shutdownGraceSeconds = 10;
+  const rawGrace = str('TRIBUTARY_SHUTDOWN_GRACE_SECONDS');
+  if (rawGrace !== null) {
+    if (!/^\d+(\.\d+)?$/.test(rawGrace) || Number(rawGrace) > 3600) {
+      problems.push(`TRIBUTARY_SHUTDOWN_GRACE_SECONDS must be a number of seconds between 0 and 3600 (got "${rawGrace}")`);
+    } else {
+      shutdownGraceSeconds = Number(rawGrace);
+    }
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -150,5 +185,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     bootstrap: { password: str('TRIBUTARY_BOOTSTRAP_PASSWORD'), token, email },
     logLevel: rawLevel as LogLevel,
     trustProxy,
+    outboundDenyPrivate,
+    shutdownGraceSeconds,
   };
 }

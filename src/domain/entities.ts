@@ -43,13 +43,7 @@ export interface Token {
 }
 
 export type FlowDesignation =
-  | 'authentication'
-  | 'authorization'
-  | 'invalidation'
-  | 'enrollment'
-  | 'unenrollment'
-  | 'recovery'
-  | 'stage_configuration';
+  'authentication' | 'authorization' | 'invalidation' | 'enrollment' | 'unenrollment' | 'recovery' | 'stage_configuration';
 export const FLOW_DESIGNATIONS: readonly FlowDesignation[] = [
   'authentication',
   'authorization',

@@ -83,7 +83,8 @@ export const field = {
   datetime: <const O extends Options>(o?: O) => typed<Nullable<O, Date>, O>('datetime', o),
   dict: <const O extends Options>(o?: O) => typed<Nullable<O, Record<string, unknown>>, O>('dict', o),
   json: <T = unknown, const O extends Options = Options>(o?: O) => typed<T, O>('json', o),
-  choice: <const C extends readonly string[], const O extends Options>(choices: C, o?: O) => typed<Nullable<O, C[number]>, O>('choice', o, { choices }),
+  choice: <const C extends readonly string[], const O extends Options>(choices: C, o?: O) =>
+    typed<Nullable<O, C[number]>, O>('choice', o, { choices }),
   list: <I, const O extends Options>(items: FieldSpec<I>, o?: O) => typed<Nullable<O, I[]>, O>('list', o, { items }),
 };
 

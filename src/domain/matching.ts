@@ -26,13 +26,7 @@ export function isGroupMatchingMode(value: unknown): value is GroupMatchingMode 
 
 export type EntityId = string | number;
 export type MatchAction = 'auth' | 'link' | 'enroll' | 'deny';
-export type DenyReason =
-  | 'missing_property'
-  | 'already_linked_elsewhere'
-  | 'ambiguous'
-  | 'unsafe_link_target'
-  | 'unverified_email'
-  | 'exists';
+export type DenyReason = 'missing_property' | 'already_linked_elsewhere' | 'ambiguous' | 'unsafe_link_target' | 'unverified_email' | 'exists';
 export type MatchProperty = 'email' | 'username' | 'name';
 
 export interface MatchDecision {
@@ -105,10 +99,7 @@ const PROPERTY_LABEL: Readonly<Record<MatchProperty, string>> = {
 
 /** authentik's access-denied text for an existing account. */
 export function deniedMessage(sourceName: string): string {
-  return (
-    `Request to authenticate with ${sourceName} has been denied. ` +
-    "Please authenticate with the source you've previously signed up with."
-  );
+  return `Request to authenticate with ${sourceName} has been denied. ` + "Please authenticate with the source you've previously signed up with.";
 }
 
 export const GROUP_SYNC_FAILED_MESSAGE = 'Failed to update groups. Please try again later.';
@@ -166,12 +157,11 @@ function decideLink(input: UserMatchInput, property: 'email' | 'username'): Matc
   if (candidates.length > 1) {
     return deny(
       'ambiguous',
-      `Request to authenticate with ${sourceName} has been denied: several users share this ` +
-        `${PROPERTY_LABEL[property]}; ask an administrator.`,
+      `Request to authenticate with ${sourceName} has been denied: several users share this ` + `${PROPERTY_LABEL[property]}; ask an administrator.`,
       { property },
     );
   }
-  const target = candidates[0] as UserCandidate;
+  const target = candidates[0];
   const unsafe = unsafeTargetDetail(target);
   if (unsafe !== null) {
     return deny(
@@ -204,16 +194,28 @@ export function decideUserAction(input: UserMatchInput): MatchDecision {
   return deny('exists', deniedMessage(sourceName), { property });
 }
 
-export interface GroupCandidate {
-  id: EntityId;
-  /** When known and true, `name_link` refuses to link (an IdP claim must not grant superuser). */
+/**
+ * Whether membership of a group makes a user superuser: the group's own `is_superuser`, or that of
+ * any ancestor through `parent` (superuser rights are inherited by child groups).
+ */
+export interface SuperuserGrant {
+  /** The group's own `is_superuser`. */
   isSuperuser?: boolean;
+  /** Some ancestor of the group (its parent, the parent's parent, …) has `is_superuser`. */
+  inheritsSuperuser?: boolean;
+}
+
+export interface GroupCandidate extends SuperuserGrant {
+  id: EntityId;
 }
 
 export interface GroupMatchInput {
   sourceName?: string;
-  /** Group connection with (this source, group identifier). */
-  existingConnection: { id: EntityId; groupId: EntityId } | null;
+  /**
+   * Group connection with (this source, group identifier), with whether the connected group grants
+   * superuser (an admin may have made it, or a parent of it, a superuser group after it was linked).
+   */
+  existingConnection: ({ id: EntityId; groupId: EntityId } & SuperuserGrant) | null;
   mode: GroupMatchingMode;
   /** `props.name` of the group properties. */
   name: unknown;
@@ -230,10 +232,28 @@ export interface GroupMatchDecision {
   message: string;
 }
 
-/** Group matching: the same algorithm over Group with the single property `name`. */
+function grantsSuperuser(group: SuperuserGrant): boolean {
+  return group.isSuperuser === true || group.inheritsSuperuser === true;
+}
+
+function superuserGroupDenied(name: string, source: string): GroupMatchDecision {
+  return {
+    action: 'deny',
+    reason: 'unsafe_link_target',
+    property: 'name',
+    message: `Group '${name}' grants superuser rights (itself or through a parent group); ${source} may not link it or add members to it.`,
+  };
+}
+
+/**
+ * Group matching: the same algorithm over Group with the single property `name`. A group that
+ * grants superuser — by its own flag or an ancestor's — is never linked and never gains members
+ * from a source's claim, so an IdP cannot make anyone superuser.
+ */
 export function decideGroupAction(input: GroupMatchInput): GroupMatchDecision {
   const source = input.sourceName ?? 'the source';
   if (input.existingConnection !== null) {
+    if (grantsSuperuser(input.existingConnection)) return superuserGroupDenied(String(input.name), source);
     return { action: 'auth', groupId: input.existingConnection.groupId, message: 'Group already connected.' };
   }
   if (input.mode === 'identifier') return { action: 'enroll', message: 'Create a new group.' };
@@ -248,15 +268,8 @@ export function decideGroupAction(input: GroupMatchInput): GroupMatchDecision {
   if (input.candidates.length > 1) {
     return { action: 'deny', reason: 'ambiguous', property: 'name', message: `Several groups are named '${name}'.` };
   }
-  const target = input.candidates[0] as GroupCandidate;
-  if (target.isSuperuser === true) {
-    return {
-      action: 'deny',
-      reason: 'unsafe_link_target',
-      property: 'name',
-      message: `Group '${name}' grants superuser rights and is not linked to ${source} automatically.`,
-    };
-  }
+  const target = input.candidates[0];
+  if (grantsSuperuser(target)) return superuserGroupDenied(name, source);
   return { action: 'link', groupId: target.id, message: `Link the existing group '${name}'.` };
 }
 
@@ -275,10 +288,7 @@ export interface GroupSyncPlan {
  * @param resolvedGroupIds groups resolved from the claim in this login
  * @param currentSourceGroupIds the user's current groups that have a connection to this source
  */
-export function planGroupSync(input: {
-  resolvedGroupIds: readonly EntityId[];
-  currentSourceGroupIds: readonly EntityId[];
-}): GroupSyncPlan {
+export function planGroupSync(input: { resolvedGroupIds: readonly EntityId[]; currentSourceGroupIds: readonly EntityId[] }): GroupSyncPlan {
   const resolved = [...new Set(input.resolvedGroupIds.map(String))];
   const current = [...new Set(input.currentSourceGroupIds.map(String))];
   const resolvedSet = new Set(resolved);

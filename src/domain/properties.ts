@@ -141,11 +141,7 @@ export interface AttributeUpdateOptions {
  * the value differs; `attributes` is deep-merged into the existing attributes.
  * @throws ValidationError when `props.attributes` is present but not an object.
  */
-export function applyAttributeUpdate(
-  existing: AttributeTarget,
-  props: PropertyDict,
-  options: AttributeUpdateOptions = {},
-): AttributeUpdateResult {
+export function applyAttributeUpdate(existing: AttributeTarget, props: PropertyDict, options: AttributeUpdateOptions = {}): AttributeUpdateResult {
   const allowed = options.allowedFields ? new Set(options.allowedFields) : null;
   const fields = cloneData(existing.fields);
   const ignored: string[] = [];
@@ -216,8 +212,5 @@ export function splitGroups(props: PropertyDict): SplitGroupsResult {
 
 /** The configuration_error text for group entries that were dropped. */
 export function droppedGroupsMessage(sourceName: string, dropped: number): string {
-  return (
-    `Source '${sourceName}' returned ${dropped} group(s) whose identifier is not a string; ` +
-    'they were not applied to the user.'
-  );
+  return `Source '${sourceName}' returned ${dropped} group(s) whose identifier is not a string; ` + 'they were not applied to the user.';
 }

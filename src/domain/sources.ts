@@ -59,4 +59,3 @@ export interface ScimLink {
   attributes: Record<string, unknown>;
   lastUpdate: Date;
 }
-

@@ -13,6 +13,7 @@
 import { ValidationError } from '../errors/index.js';
 
 /** C0/C1 controls, space, backslash, and Unicode spaces/separators. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
 const UNSAFE_CHARACTERS = /[\u0000-\u0020\u007f-\u00a0\\\u1680\u180e\u2000-\u200f\u2028\u2029\u202f\u205f\u3000\ufeff]/;
 const HTTP_PREFIX = /^https?:\/\//i;
 

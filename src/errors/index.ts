@@ -19,6 +19,7 @@ export type ErrorKind =
   | 'bad_request'
   | 'conflict'
   | 'payload_too_large'
+  | 'throttled'
   | 'protocol'
   | 'upstream'
   | 'mapping'
@@ -93,16 +94,26 @@ export class ConflictError extends AppError {
   }
 }
 
+/**
+ * 429 — too many failed attempts from this client; it may try again after `retryAfterSeconds`
+ * (sent as `Retry-After`, RFC 9110 §10.2.3). The message is DRF's throttling text.
+ */
+export class ThrottledError extends AppError {
+  readonly kind = 'throttled';
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+    super(`Request was throttled. Expected available in ${seconds} second${seconds === 1 ? '' : 's'}.`, 'throttled');
+    this.retryAfterSeconds = seconds;
+  }
+}
+
 /** A protocol-level failure (OAuth, SAML, SCIM). `status` is the HTTP status the surface should use. */
 export class ProtocolError extends AppError {
   readonly kind = 'protocol';
   readonly protocol: ConcreteKind;
   readonly status: number;
-  constructor(
-    protocol: ConcreteKind,
-    message: string,
-    options: { status?: number; code?: string; cause?: unknown } = {},
-  ) {
+  constructor(protocol: ConcreteKind, message: string, options: { status?: number; code?: string; cause?: unknown } = {}) {
     super(message, options.code, { cause: options.cause });
     this.protocol = protocol;
     this.status = options.status ?? 400;
@@ -118,7 +129,6 @@ export class UpstreamError extends AppError {
 export class InternalError extends AppError {
   readonly kind = 'internal';
 }
-
 
 /** For the `default` of an exhaustive switch: compile error when a case is missing. */
 export function unreachable(value: never): never {

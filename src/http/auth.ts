@@ -5,7 +5,8 @@ import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../domain/entities.js';
 import { NotAuthenticatedError, PermissionDeniedError } from '../errors/index.js';
 import type { ServiceContext } from '../services/context.js';
-import { principalFromSession, principalFromToken } from '../services/principal.js';
+import { principalFromBearer } from '../services/auth/api-token.js';
+import { principalFromSession } from '../services/principal.js';
 
 export const SESSION_COOKIE = 'tributary_session';
 
@@ -28,7 +29,8 @@ export function principalOf(ctx: ServiceContext, request: FastifyRequest): Promi
       const header = request.headers.authorization;
       if (header) {
         const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-        return m ? principalFromToken(ctx, m[1]) : null;
+        // Failed tokens are throttled per client address (429 once the limit is reached).
+        return m ? principalFromBearer(ctx, m[1], request.ip) : null;
       }
       const sid = sessionIdFromCookie(request);
       return sid ? principalFromSession(ctx, sid) : null;

@@ -71,7 +71,7 @@ function findProblem(value: unknown, depth: number): 'nul' | 'depth' | null {
     if (isArray) {
       for (const item of v as unknown[]) stack.push([item, d + 1]);
     } else {
-      for (const [key, item] of Object.entries(v as Record<string, unknown>)) {
+      for (const [key, item] of Object.entries(v)) {
         if (key.includes('\u0000')) return 'nul';
         stack.push([item, d + 1]);
       }

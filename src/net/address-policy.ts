@@ -27,10 +27,40 @@ function list(entries: Array<[string, number]>): BlockList {
 
 // BlockList also matches IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) against IPv4 subnets.
 const RANGES: Array<[AddressClass, BlockList]> = [
-  ['cloud-metadata', list([['fd00:ec2::254', 128], ['100.100.100.200', 32]])],
-  ['link-local', list([['169.254.0.0', 16], ['fe80::', 10]])],
-  ['loopback', list([['127.0.0.0', 8], ['0.0.0.0', 8], ['::1', 128], ['::', 128]])],
-  ['private', list([['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['fc00::', 7], ['fec0::', 10]])],
+  [
+    'cloud-metadata',
+    list([
+      ['fd00:ec2::254', 128],
+      ['100.100.100.200', 32],
+    ]),
+  ],
+  [
+    'link-local',
+    list([
+      ['169.254.0.0', 16],
+      ['fe80::', 10],
+    ]),
+  ],
+  [
+    'loopback',
+    list([
+      ['127.0.0.0', 8],
+      ['0.0.0.0', 8],
+      ['::1', 128],
+      ['::', 128],
+    ]),
+  ],
+  [
+    'private',
+    list([
+      ['10.0.0.0', 8],
+      ['172.16.0.0', 12],
+      ['192.168.0.0', 16],
+      ['100.64.0.0', 10],
+      ['fc00::', 7],
+      ['fec0::', 10],
+    ]),
+  ],
   [
     'reserved',
     list([
@@ -55,8 +85,8 @@ function ipv6Groups(address: string): number[] | null {
   let text = address.replace(/%.*$/, '');
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
   if (dotted) {
-    const octets = (dotted[1]).split('.').map(Number);
-    text = `${text.slice(0, -(dotted[1]).length)}${((octets[0] << 8) | octets[1]).toString(16)}:${((octets[2] << 8) | octets[3]).toString(16)}`;
+    const octets = dotted[1].split('.').map(Number);
+    text = `${text.slice(0, -dotted[1].length)}${((octets[0] << 8) | octets[1]).toString(16)}:${((octets[2] << 8) | octets[3]).toString(16)}`;
   }
   const [head, tail] = text.split('::') as [string, string | undefined];
   const parse = (part: string) => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));

@@ -134,7 +134,7 @@ function guardedLookup(resolve: HostResolver, policy: AddressPolicy): LookupFunc
         } else if (options.all) {
           (callback as unknown as (err: null, addresses: ResolvedAddress[]) => void)(null, wanted);
         } else {
-          callback(null, (wanted[0]).address, (wanted[0]).family);
+          callback(null, wanted[0].address, wanted[0].family);
         }
       },
       (err: NodeJS.ErrnoException) => callback(err, '', 0),
@@ -158,7 +158,13 @@ function requestBody(body: RequestInit['body'], headers: Headers): Buffer | unde
 function decoded(res: IncomingMessage): Readable {
   const encoding = (res.headers['content-encoding'] ?? '').toString().trim().toLowerCase();
   const decompressor =
-    encoding === 'gzip' || encoding === 'x-gzip' ? createGunzip() : encoding === 'deflate' ? createInflate() : encoding === 'br' ? createBrotliDecompress() : null;
+    encoding === 'gzip' || encoding === 'x-gzip'
+      ? createGunzip()
+      : encoding === 'deflate'
+        ? createInflate()
+        : encoding === 'br'
+          ? createBrotliDecompress()
+          : null;
   if (!decompressor) return res;
   // pipeline, not pipe: a connection error must end the decompressed stream too.
   pipeline(res, decompressor, () => undefined);
@@ -232,7 +238,9 @@ async function followRedirects(
   let hopInit: RequestInit = { ...init, redirect: 'manual' };
   for (let hops = 0; ; hops++) {
     if (!isHttpUrl(url)) {
-      throw new DestinationRefusedError(hops === 0 ? 'Only absolute http(s) URLs are fetched.' : `Refused to follow a redirect to ${where(url)}: only http(s) URLs are fetched.`);
+      throw new DestinationRefusedError(
+        hops === 0 ? 'Only absolute http(s) URLs are fetched.' : `Refused to follow a redirect to ${where(url)}: only http(s) URLs are fetched.`,
+      );
     }
     checkLiteralHost(new URL(url), policy);
     const response = await send(url, hopInit);
@@ -308,7 +316,9 @@ export async function boundedFetch(fetchPort: FetchPort, url: string, init: Requ
     return new OutboundFetchError(`Could not fetch ${where(url)}${typeof code === 'string' ? ` (${code})` : ''}.`, { cause: e });
   };
   try {
-    const { response, url: finalUrl } = await followRedirects(url, { ...init, signal }, limits.maxRedirects ?? DEFAULT_MAX_REDIRECTS, {}, (u, i) => transport(u, i));
+    const { response, url: finalUrl } = await followRedirects(url, { ...init, signal }, limits.maxRedirects ?? DEFAULT_MAX_REDIRECTS, {}, (u, i) =>
+      transport(u, i),
+    );
     const declared = Number(response.headers.get('content-length') ?? Number.NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
       await response.body?.cancel().catch(() => undefined);

@@ -88,7 +88,10 @@ export interface GeneratedPair {
 }
 
 function toPem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').trim();
+  const b64 = Buffer.from(der)
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .trim();
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -96,13 +99,18 @@ function dnEscape(value: string): string {
   return value.replace(/([,+"\\<>;=])/g, '\\$1');
 }
 
-export async function generateSelfSigned(options: { commonName: string; subjectAltNames: string[]; validityDays: number; algorithm: 'rsa' | 'ecdsa' }): Promise<GeneratedPair> {
+export async function generateSelfSigned(options: {
+  commonName: string;
+  subjectAltNames: string[];
+  validityDays: number;
+  algorithm: 'rsa' | 'ecdsa';
+}): Promise<GeneratedPair> {
   const alg =
     options.algorithm === 'rsa'
       ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 }
       : { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const x509 = await loadX509();
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']));
+  const keys = await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify']);
   const notBefore = new Date();
   const notAfter = new Date(notBefore.getTime() + options.validityDays * 86_400_000);
   const extensions: X509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
@@ -110,7 +118,9 @@ export async function generateSelfSigned(options: { commonName: string; subjectA
     extensions.push(new x509.SubjectAlternativeNameExtension(options.subjectAltNames.map((value) => ({ type: 'dns' as const, value }))));
   }
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: randomBytes(16)
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${dnEscape(options.commonName)}, O=authentik, OU=Self-signed`,
     notBefore,
     notAfter,

@@ -19,9 +19,27 @@ export const ADMIN_GROUP = 'authentik Admins';
 export const BOOTSTRAP_TOKEN_IDENTIFIER = 'authentik-bootstrap-token';
 
 const DEFAULT_FLOWS: Array<{ slug: string; name: string; title: string; designation: FlowDesignation; authentication: string }> = [
-  { slug: 'default-source-authentication', name: 'Welcome to authentik!', title: 'Welcome to authentik!', designation: 'authentication', authentication: 'require_unauthenticated' },
-  { slug: 'default-source-enrollment', name: 'Welcome to authentik! Please select a username.', title: 'Welcome to authentik! Please select a username.', designation: 'enrollment', authentication: 'require_unauthenticated' },
-  { slug: 'default-source-pre-authentication', name: 'Pre-Authentication', title: 'Pre-Authentication', designation: 'stage_configuration', authentication: 'none' },
+  {
+    slug: 'default-source-authentication',
+    name: 'Welcome to authentik!',
+    title: 'Welcome to authentik!',
+    designation: 'authentication',
+    authentication: 'require_unauthenticated',
+  },
+  {
+    slug: 'default-source-enrollment',
+    name: 'Welcome to authentik! Please select a username.',
+    title: 'Welcome to authentik! Please select a username.',
+    designation: 'enrollment',
+    authentication: 'require_unauthenticated',
+  },
+  {
+    slug: 'default-source-pre-authentication',
+    name: 'Pre-Authentication',
+    title: 'Pre-Authentication',
+    designation: 'stage_configuration',
+    authentication: 'none',
+  },
 ];
 
 async function ensureFlows(repos: Repositories): Promise<void> {

@@ -21,7 +21,12 @@ export async function loadSession(ctx: ServiceContext, id: string | null): Promi
 }
 
 /** Starts a fresh session for `userId` (a new id on every login prevents session fixation). */
-export async function startSession(ctx: ServiceContext, repos: Repositories, userId: number | null, data: Record<string, unknown> = {}): Promise<LoadedSession> {
+export async function startSession(
+  ctx: ServiceContext,
+  repos: Repositories,
+  userId: number | null,
+  data: Record<string, unknown> = {},
+): Promise<LoadedSession> {
   const id = randomUrlToken(32);
   await repos.sessions.put(ctx.box.lookupDigest(id), {
     userId,

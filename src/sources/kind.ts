@@ -72,10 +72,25 @@ export type SettingsInputOf<D> = D extends { fields: infer F } ? StoredInput<F> 
  * Storage a kind needs beyond one row in its table (e.g. SAML's extra verification
  * certificates): loaded per page, written after the row. SQL lives in `sources/<kind>/sql/`.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a kind's extra tables are not in the core schema type
+type AnyDatabase = Kysely<any>;
+
 export interface KindStorageHooks {
   /** Values of `external` fields for a page of sources, by source uuid. */
-  loadExternal(db: Kysely<any>, uuids: string[]): Promise<Map<string, Record<string, unknown>>>;
-  writeExternal(db: Kysely<any>, uuid: string, input: Record<string, unknown>): Promise<void>;
+  loadExternal(db: AnyDatabase, uuids: string[]): Promise<Map<string, Record<string, unknown>>>;
+  writeExternal(db: AnyDatabase, uuid: string, input: Record<string, unknown>): Promise<void>;
   /** Constraint name → field error, for races the service checks cannot see. */
   constraints?: Record<string, { field: string; message: string }>;
+}
+
+/** authentik names every source property-mapping model after its kind the same way. */
+export function sourceMappingModel(kind: string, label: string): MappingModel {
+  return {
+    component: `ak-property-mapping-source-${kind}-form`,
+    verboseName: `${label} Source Property Mapping`,
+    verboseNamePlural: `${label} Source Property Mappings`,
+    app: `authentik_sources_${kind}`,
+    modelName: `${kind}sourcepropertymapping`,
+    model: `${label}SourcePropertyMapping`,
+  };
 }

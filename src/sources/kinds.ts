@@ -47,7 +47,9 @@ type KindsWhere<P> = { [K in SourceKind]: Kinds[K] extends P ? K : never }[Sourc
 
 /** Kinds with a property-mapping subclass (`/propertymappings/source/<kind>/`). */
 export type PropertyMappingKind = KindsWhere<{ mapping: object }>;
-export const PROPERTY_MAPPING_KINDS = (Object.keys(SOURCE_KINDS) as SourceKind[]).filter((k): k is PropertyMappingKind => SOURCE_KINDS[k].mapping !== null);
+export const PROPERTY_MAPPING_KINDS = (Object.keys(SOURCE_KINDS) as SourceKind[]).filter(
+  (k): k is PropertyMappingKind => SOURCE_KINDS[k].mapping !== null,
+);
 
 /** Kinds with user connections (`/sources/user_connections/<kind>/`). */
 export type ConnectionKind = KindsWhere<{ connections: object }>;

@@ -15,4 +15,4 @@ export const SOURCE_MODULES: { [K in ConcreteKind]: SourceKindModule<K> } = {
 };
 
 /** The modules as a list, for whoever iterates them (API, routes, jobs). */
-export const sourceModules = (): Array<SourceKindModule<ConcreteKind>> => Object.values(SOURCE_MODULES) as Array<SourceKindModule<ConcreteKind>>;
+export const sourceModules = (): Array<SourceKindModule<ConcreteKind>> => Object.values(SOURCE_MODULES);

@@ -1,11 +1,12 @@
 import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import { migrations } from './migrations/index.js';
 
 // Any constant works; several instances booting at once serialise on it.
 const MIGRATION_LOCK_KEY = 727_100_001;
 
 /** Applies pending migrations in one transaction under a PostgreSQL advisory lock. */
-export async function migrate(db: Kysely<any>): Promise<string[]> {
+export async function migrate(db: Kysely<Database>): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
     await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(trx);
     await sql`CREATE TABLE IF NOT EXISTS tributary_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`.execute(trx);

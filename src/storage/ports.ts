@@ -93,6 +93,8 @@ export interface GroupRepository {
   removeMembers(uuid: string, userIds: number[]): Promise<void>;
   /** Would making `parentUuid` the parent of `uuid` create a cycle? */
   wouldCycle(uuid: string, parentUuid: string): Promise<boolean>;
+  /** Those of `uuids` with an ancestor (parent, grandparent, …) that has `is_superuser`; one statement. */
+  inheritingSuperuser(uuids: string[]): Promise<Set<string>>;
   // Batched forms for group sync: one statement whatever the number of groups.
   /** The groups whose name is one of `names`. */
   byNames(names: string[]): Promise<Group[]>;
@@ -248,6 +250,21 @@ export interface ReplayCacheRepository {
   sweep(now: Date, batch: number): Promise<number>;
 }
 
+/**
+ * Failed-authentication counters in fixed windows, shared by every instance. `key` names who is
+ * counted (a digest the caller builds); a window opens at the first failure and ends at
+ * `expires`.
+ */
+export interface AuthThrottleRepository {
+  /** The end of `key`'s window when it holds at least `limit` failures and has not ended, else null. */
+  blockedUntil(key: string, limit: number, now: Date): Promise<Date | null>;
+  /** Counts one failure, in the open window or in a new one ending at `windowEnd`; atomic. */
+  recordFailure(key: string, now: Date, windowEnd: Date): Promise<{ failures: number; expires: Date }>;
+  clear(key: string): Promise<void>;
+  /** Deletes rows whose window has ended, in batches that concurrent instances skip past. */
+  sweep(now: Date, batch: number): Promise<number>;
+}
+
 /** The repositories of one unit of work. */
 export interface Repositories extends SourceRepositories {
   users: UserRepository;
@@ -261,6 +278,7 @@ export interface Repositories extends SourceRepositories {
   settings: SettingsRepository;
   flowStates: FlowStateRepository;
   replayCache: ReplayCacheRepository;
+  authThrottle: AuthThrottleRepository;
   /** SCIM provisioning reads and writes, scoped to one SCIM source. */
   scim: ScimRepository;
 }

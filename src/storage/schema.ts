@@ -19,6 +19,8 @@ export interface UsersTable {
   date_joined: Timestamp;
   password_change_date: Timestamp;
   last_updated: Timestamp;
+  /** Created by a SCIM source: its username is unique case-insensitively among such users (migration 012). */
+  scim_provisioned: Generated<boolean>;
 }
 
 export interface GroupsTable {
@@ -234,6 +236,12 @@ export interface ReplayCacheTable {
   expires: Date;
 }
 
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  expires: Date;
+}
+
 export interface SettingsTable {
   key: string;
   value: Json<unknown>;
@@ -261,5 +269,6 @@ export interface Database {
   events: EventsTable;
   flow_states: FlowStatesTable;
   replay_cache: ReplayCacheTable;
+  auth_throttle: AuthThrottleTable;
   settings: SettingsTable;
 }

@@ -53,13 +53,24 @@ export interface PromptField {
   autocomplete?: string;
 }
 
-export function formPage(opts: { title: string; action: string; csrf: string; fields: PromptField[]; submit: string; intro?: string; flashes?: Flash[]; extra?: Raw }): string {
+export function formPage(opts: {
+  title: string;
+  action: string;
+  csrf: string;
+  fields: PromptField[];
+  submit: string;
+  intro?: string;
+  flashes?: Flash[];
+  extra?: Raw;
+}): string {
   return layout(
     opts.title,
     html`<h1>${opts.title}</h1>${opts.intro ? html`<p>${opts.intro}</p>` : ''}
 <form method="post" action="${requireNavigableUrl(opts.action, 'form target')}"><input type="hidden" name="csrf" value="${opts.csrf}">
 ${opts.fields.map(
-  (f) => html`<label for="f-${f.name}">${f.label}</label><input id="f-${f.name}" name="${f.name}" type="${f.type}" value="${f.value ?? ''}" autocomplete="${f.autocomplete ?? 'off'}" required>
+  (
+    f,
+  ) => html`<label for="f-${f.name}">${f.label}</label><input id="f-${f.name}" name="${f.name}" type="${f.type}" value="${f.value ?? ''}" autocomplete="${f.autocomplete ?? 'off'}" required>
 ${(f.errors ?? []).map((e) => html`<p class="field-error">${e}</p>`)}`,
 )}<button type="submit">${opts.submit}</button></form>${opts.extra ?? ''}`,
     opts.flashes ?? [],

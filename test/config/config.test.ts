@@ -32,7 +32,10 @@ describe('loadConfig', () => {
     const problems = error!.problems;
     expect(problems).toHaveLength(6);
     for (const name of ['PORT', 'DATABASE_URL', 'TRIBUTARY_SECRET_KEY', 'LOG_LEVEL', 'TRIBUTARY_PUBLIC_URL', 'TRIBUTARY_BOOTSTRAP_EMAIL']) {
-      expect(problems.filter((p) => p.startsWith(name)), name).toHaveLength(1);
+      expect(
+        problems.filter((p) => p.startsWith(name)),
+        name,
+      ).toHaveLength(1);
       // The one message an operator sees names every variable.
       expect(error!.message).toContain(name);
     }
@@ -61,6 +64,8 @@ describe('loadConfig', () => {
       bootstrap: { password: null, token: null, email: null },
       logLevel: 'info',
       trustProxy: false,
+      outboundDenyPrivate: false,
+      shutdownGraceSeconds: 10,
     });
     expect(path.isAbsolute(config.dataDir)).toBe(true);
   });
@@ -104,7 +109,11 @@ describe('loadConfig', () => {
   it('validates the bootstrap values', () => {
     expect(problemsOf({ TRIBUTARY_BOOTSTRAP_TOKEN: 'too-short' })).toEqual(['TRIBUTARY_BOOTSTRAP_TOKEN must be at least 16 characters long']);
     expect(problemsOf({ TRIBUTARY_BOOTSTRAP_EMAIL: 'a b@example.com' })).toHaveLength(1);
-    const config = loadConfig({ TRIBUTARY_BOOTSTRAP_PASSWORD: 'pw', TRIBUTARY_BOOTSTRAP_TOKEN: 't'.repeat(16), TRIBUTARY_BOOTSTRAP_EMAIL: 'root@example.com' });
+    const config = loadConfig({
+      TRIBUTARY_BOOTSTRAP_PASSWORD: 'pw',
+      TRIBUTARY_BOOTSTRAP_TOKEN: 't'.repeat(16),
+      TRIBUTARY_BOOTSTRAP_EMAIL: 'root@example.com',
+    });
     expect(config.bootstrap).toEqual({ password: 'pw', token: 't'.repeat(16), email: 'root@example.com' });
   });
 
@@ -128,11 +137,54 @@ describe('loadConfig', () => {
 
   it('reads TRIBUTARY_TRUST_PROXY as a list of proxy addresses and ranges', () => {
     expect(loadConfig({ TRIBUTARY_TRUST_PROXY: '10.0.0.5' }).trustProxy).toEqual(['10.0.0.5']);
-    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.1 ,fd00::/8,::1,loopback ' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.1', 'fd00::/8', '::1', 'loopback']);
+    expect(loadConfig({ TRIBUTARY_TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.1 ,fd00::/8,::1,loopback ' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.1',
+      'fd00::/8',
+      '::1',
+      'loopback',
+    ]);
   });
 
-  it.each(['proxy.internal', '10.0.0.0/33', '10.0.0.1/', 'fd00::/129', '300.1.1.1', '10.0.0.1,nope', ',', 'true,10.0.0.1'])('rejects TRIBUTARY_TRUST_PROXY=%j', (value) => {
-    expect(problemsOf({ TRIBUTARY_TRUST_PROXY: value })).toEqual([expect.stringMatching(/^TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list/)]);
+  it.each(['proxy.internal', '10.0.0.0/33', '10.0.0.1/', 'fd00::/129', '300.1.1.1', '10.0.0.1,nope', ',', 'true,10.0.0.1'])(
+    'rejects TRIBUTARY_TRUST_PROXY=%j',
+    (value) => {
+      expect(problemsOf({ TRIBUTARY_TRUST_PROXY: value })).toEqual([
+        expect.stringMatching(/^TRIBUTARY_TRUST_PROXY must be true, false or a comma-separated list/),
+      ]);
+    },
+  );
+
+  it.each([
+    ['true', true],
+    ['TRUE', true],
+    ['1', true],
+    ['yes', true],
+    ['on', true],
+    ['false', false],
+    ['0', false],
+    ['No', false],
+    ['off', false],
+    ['', false],
+  ])('reads TRIBUTARY_OUTBOUND_DENY_PRIVATE=%j as %s', (value, expected) => {
+    expect(loadConfig({ TRIBUTARY_OUTBOUND_DENY_PRIVATE: value }).outboundDenyPrivate).toBe(expected);
+  });
+
+  it.each(['maybe', '2', 'enabled', 'truee'])('rejects TRIBUTARY_OUTBOUND_DENY_PRIVATE=%j', (value) => {
+    expect(problemsOf({ TRIBUTARY_OUTBOUND_DENY_PRIVATE: value })).toEqual([
+      `TRIBUTARY_OUTBOUND_DENY_PRIVATE must be true or false (got "${value}")`,
+    ]);
+  });
+
+  it('reads TRIBUTARY_SHUTDOWN_GRACE_SECONDS as seconds between 0 and 3600', () => {
+    expect(loadConfig({ TRIBUTARY_SHUTDOWN_GRACE_SECONDS: '30' }).shutdownGraceSeconds).toBe(30);
+    expect(loadConfig({ TRIBUTARY_SHUTDOWN_GRACE_SECONDS: '0.5' }).shutdownGraceSeconds).toBe(0.5);
+    expect(loadConfig({ TRIBUTARY_SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceSeconds).toBe(0);
+    for (const value of ['-1', 'ten', '3601', '1e3']) {
+      expect(problemsOf({ TRIBUTARY_SHUTDOWN_GRACE_SECONDS: value })).toEqual([
+        expect.stringMatching(/^TRIBUTARY_SHUTDOWN_GRACE_SECONDS must be a number of seconds between 0 and 3600/),
+      ]);
+    }
   });
 
   it('warns at start when the public URL comes from the request', () => {

@@ -41,17 +41,25 @@ describe('user connections through the client', () => {
     const missing = await failure(() => c.sources.sourcesUserConnectionsOauthCreate({ userOAuthSourceConnectionRequest: { identifier: 'u-1' } }));
     expect(missing).toEqual({ status: 400, body: { user: ['This field is required.'], source: ['This field is required.'] } });
     const api = c.sourcesWithBody({ user: user.id, source: oauth.pk });
-    const created = await call(() => api.sourcesUserConnectionsOauthCreateRaw({ userOAuthSourceConnectionRequest: { identifier: 'u-1', accessToken: 'tok' } }));
+    const created = await call(() =>
+      api.sourcesUserConnectionsOauthCreateRaw({ userOAuthSourceConnectionRequest: { identifier: 'u-1', accessToken: 'tok' } }),
+    );
     expect(created.status).toBe(201);
     expect(instanceOfUserOAuthSourceConnection(created.value)).toBe(true);
     expect(requiredKeysMissing('UserOAuthSourceConnection', created.json)).toEqual([]);
     const id = created.value.pk;
-    const list = await call(() => c.sources.sourcesUserConnectionsOauthListRaw({ user: user.id, sourceSlug: 'cc-oauth', ordering: '-pk', search: 'u-', page: 1, pageSize: 5 }));
+    const list = await call(() =>
+      c.sources.sourcesUserConnectionsOauthListRaw({ user: user.id, sourceSlug: 'cc-oauth', ordering: '-pk', search: 'u-', page: 1, pageSize: 5 }),
+    );
     expect(requiredKeysMissing('PaginatedUserOAuthSourceConnectionList', list.json)).toEqual([]);
     expect(list.value.results.map((r) => r.pk)).toEqual([id]);
     expect((await c.sources.sourcesUserConnectionsOauthRetrieve({ id })).source.slug).toBe('cc-oauth');
-    expect((await c.sources.sourcesUserConnectionsOauthUpdate({ id, userOAuthSourceConnectionRequest: { identifier: 'u-2' } })).identifier).toBe('u-2');
-    expect((await c.sources.sourcesUserConnectionsOauthPartialUpdate({ id, patchedUserOAuthSourceConnectionRequest: { identifier: 'u-3' } })).identifier).toBe('u-3');
+    expect((await c.sources.sourcesUserConnectionsOauthUpdate({ id, userOAuthSourceConnectionRequest: { identifier: 'u-2' } })).identifier).toBe(
+      'u-2',
+    );
+    expect(
+      (await c.sources.sourcesUserConnectionsOauthPartialUpdate({ id, patchedUserOAuthSourceConnectionRequest: { identifier: 'u-3' } })).identifier,
+    ).toBe('u-3');
     expect(await c.sources.sourcesUserConnectionsOauthUsedByList({ id })).toEqual([]);
     expect((await c.sources.sourcesUserConnectionsOauthDestroyRaw({ id })).raw.status).toBe(204);
   });
@@ -66,7 +74,9 @@ describe('user connections through the client', () => {
     expect(requiredKeysMissing('PaginatedUserSAMLSourceConnectionList', list.json)).toEqual([]);
     expect((await c.sources.sourcesUserConnectionsSamlRetrieve({ id })).identifier).toBe('nameid');
     expect((await c.sources.sourcesUserConnectionsSamlUpdate({ id, userSAMLSourceConnectionRequest: { identifier: 'n2' } })).identifier).toBe('n2');
-    expect((await c.sources.sourcesUserConnectionsSamlPartialUpdate({ id, patchedUserSAMLSourceConnectionRequest: { identifier: 'n3' } })).identifier).toBe('n3');
+    expect(
+      (await c.sources.sourcesUserConnectionsSamlPartialUpdate({ id, patchedUserSAMLSourceConnectionRequest: { identifier: 'n3' } })).identifier,
+    ).toBe('n3');
     expect(await c.sources.sourcesUserConnectionsSamlUsedByList({ id })).toEqual([]);
 
     // /all/: list, retrieve, update, partial_update, used_by, destroy
@@ -88,12 +98,16 @@ describe('group connections through the client', () => {
   it('oauth: create, list, retrieve, update, partial_update, used_by, destroy', async () => {
     const none = await failure(() => c.sources.sourcesGroupConnectionsOauthCreate());
     expect(none.status).toBe(400);
-    const created = await call(() => c.sourcesWithBody({ group: groupUuid, source: oauth.pk, identifier: 'g-1' }).sourcesGroupConnectionsOauthCreateRaw());
+    const created = await call(() =>
+      c.sourcesWithBody({ group: groupUuid, source: oauth.pk, identifier: 'g-1' }).sourcesGroupConnectionsOauthCreateRaw(),
+    );
     expect(created.status).toBe(201);
     expect(instanceOfGroupOAuthSourceConnection(created.value)).toBe(true);
     expect(requiredKeysMissing('GroupOAuthSourceConnection', created.json)).toEqual([]);
     const id = created.value.pk;
-    const list = await call(() => c.sources.sourcesGroupConnectionsOauthListRaw({ group: groupUuid, sourceSlug: 'cc-oauth', search: 'cc-group', ordering: 'source__slug' }));
+    const list = await call(() =>
+      c.sources.sourcesGroupConnectionsOauthListRaw({ group: groupUuid, sourceSlug: 'cc-oauth', search: 'cc-group', ordering: 'source__slug' }),
+    );
     expect(requiredKeysMissing('PaginatedGroupOAuthSourceConnectionList', list.json)).toEqual([]);
     expect(list.value.results.map((r) => r.pk)).toEqual([id]);
     expect((await c.sources.sourcesGroupConnectionsOauthRetrieve({ id })).identifier).toBe('g-1');
@@ -120,16 +134,25 @@ describe('group connections through the client', () => {
 describe('SCIM links through the client', () => {
   it('scim_users and scim_groups: create, list, retrieve, update, partial_update, used_by, destroy', async () => {
     const s = c.sources;
-    const u = await call(() => s.sourcesScimUsersCreateRaw({ sCIMSourceUserRequest: { id: 'scim-u', user: user.id, source: scim.pk, attributes: { userName: 'cc' } } }));
+    const u = await call(() =>
+      s.sourcesScimUsersCreateRaw({ sCIMSourceUserRequest: { id: 'scim-u', user: user.id, source: scim.pk, attributes: { userName: 'cc' } } }),
+    );
     expect(u.status).toBe(201);
     expect(instanceOfSCIMSourceUser(u.value)).toBe(true);
     expect(requiredKeysMissing('SCIMSourceUser', u.json)).toEqual([]);
-    const ul = await call(() => s.sourcesScimUsersListRaw({ sourceSlug: 'cc-scim', userId: user.id, userUsername: 'cc-user', search: 'cc', ordering: 'user__username' }));
+    const ul = await call(() =>
+      s.sourcesScimUsersListRaw({ sourceSlug: 'cc-scim', userId: user.id, userUsername: 'cc-user', search: 'cc', ordering: 'user__username' }),
+    );
     expect(requiredKeysMissing('PaginatedSCIMSourceUserList', ul.json)).toEqual([]);
     expect(ul.value.results.map((r) => r.id)).toEqual(['scim-u']);
     expect((await s.sourcesScimUsersRetrieve({ id: 'scim-u' })).userObj.username).toBe('cc-user');
-    expect((await s.sourcesScimUsersUpdate({ id: 'scim-u', sCIMSourceUserRequest: { id: 'scim-u', user: user.id, source: scim.pk, attributes: {} } })).attributes).toEqual({});
-    expect((await s.sourcesScimUsersPartialUpdate({ id: 'scim-u', patchedSCIMSourceUserRequest: { attributes: { a: 1 } } })).attributes).toEqual({ a: 1 });
+    expect(
+      (await s.sourcesScimUsersUpdate({ id: 'scim-u', sCIMSourceUserRequest: { id: 'scim-u', user: user.id, source: scim.pk, attributes: {} } }))
+        .attributes,
+    ).toEqual({});
+    expect((await s.sourcesScimUsersPartialUpdate({ id: 'scim-u', patchedSCIMSourceUserRequest: { attributes: { a: 1 } } })).attributes).toEqual({
+      a: 1,
+    });
     expect(await s.sourcesScimUsersUsedByList({ id: 'scim-u' })).toEqual([]);
     expect((await s.sourcesScimUsersDestroyRaw({ id: 'scim-u' })).raw.status).toBe(204);
 
@@ -140,8 +163,12 @@ describe('SCIM links through the client', () => {
     expect(requiredKeysMissing('PaginatedSCIMSourceGroupList', gl.json)).toEqual([]);
     expect(gl.value.results.map((r) => r.id)).toEqual(['scim-g']);
     expect((await s.sourcesScimGroupsRetrieve({ id: 'scim-g' })).groupObj.name).toBe('cc-group');
-    expect((await s.sourcesScimGroupsUpdate({ id: 'scim-g', sCIMSourceGroupRequest: { id: 'scim-g', group: groupUuid, source: scim.pk } })).id).toBe('scim-g');
-    expect((await s.sourcesScimGroupsPartialUpdate({ id: 'scim-g', patchedSCIMSourceGroupRequest: { attributes: { b: 2 } } })).attributes).toEqual({ b: 2 });
+    expect((await s.sourcesScimGroupsUpdate({ id: 'scim-g', sCIMSourceGroupRequest: { id: 'scim-g', group: groupUuid, source: scim.pk } })).id).toBe(
+      'scim-g',
+    );
+    expect((await s.sourcesScimGroupsPartialUpdate({ id: 'scim-g', patchedSCIMSourceGroupRequest: { attributes: { b: 2 } } })).attributes).toEqual({
+      b: 2,
+    });
     expect(await s.sourcesScimGroupsUsedByList({ id: 'scim-g' })).toEqual([]);
     expect((await s.sourcesScimGroupsDestroyRaw({ id: 'scim-g' })).raw.status).toBe(204);
   });
@@ -154,11 +181,14 @@ describe('source property mappings through the client', () => {
       {
         model: 'OAuthSourcePropertyMapping',
         is: instanceOfOAuthSourcePropertyMapping,
-        create: () => m.propertymappingsSourceOauthCreateRaw({ oAuthSourcePropertyMappingRequest: { name: 'cc-oauth-map', expression: 'return {}' } }),
+        create: () =>
+          m.propertymappingsSourceOauthCreateRaw({ oAuthSourcePropertyMappingRequest: { name: 'cc-oauth-map', expression: 'return {}' } }),
         list: () => m.propertymappingsSourceOauthListRaw({ name: 'cc-oauth-map', search: 'cc', ordering: 'name' }),
         retrieve: (pmUuid: string) => m.propertymappingsSourceOauthRetrieve({ pmUuid }),
-        update: (pmUuid: string) => m.propertymappingsSourceOauthUpdate({ pmUuid, oAuthSourcePropertyMappingRequest: { name: 'cc-oauth-map', expression: 'return {a: 1}' } }),
-        patch: (pmUuid: string) => m.propertymappingsSourceOauthPartialUpdate({ pmUuid, patchedOAuthSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
+        update: (pmUuid: string) =>
+          m.propertymappingsSourceOauthUpdate({ pmUuid, oAuthSourcePropertyMappingRequest: { name: 'cc-oauth-map', expression: 'return {a: 1}' } }),
+        patch: (pmUuid: string) =>
+          m.propertymappingsSourceOauthPartialUpdate({ pmUuid, patchedOAuthSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
         usedBy: (pmUuid: string) => m.propertymappingsSourceOauthUsedByList({ pmUuid }),
         destroy: (pmUuid: string) => m.propertymappingsSourceOauthDestroyRaw({ pmUuid }),
       },
@@ -168,8 +198,10 @@ describe('source property mappings through the client', () => {
         create: () => m.propertymappingsSourceSamlCreateRaw({ sAMLSourcePropertyMappingRequest: { name: 'cc-saml-map', expression: 'return {}' } }),
         list: () => m.propertymappingsSourceSamlListRaw({ managedIsnull: true }),
         retrieve: (pmUuid: string) => m.propertymappingsSourceSamlRetrieve({ pmUuid }),
-        update: (pmUuid: string) => m.propertymappingsSourceSamlUpdate({ pmUuid, sAMLSourcePropertyMappingRequest: { name: 'cc-saml-map', expression: 'return {a: 1}' } }),
-        patch: (pmUuid: string) => m.propertymappingsSourceSamlPartialUpdate({ pmUuid, patchedSAMLSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
+        update: (pmUuid: string) =>
+          m.propertymappingsSourceSamlUpdate({ pmUuid, sAMLSourcePropertyMappingRequest: { name: 'cc-saml-map', expression: 'return {a: 1}' } }),
+        patch: (pmUuid: string) =>
+          m.propertymappingsSourceSamlPartialUpdate({ pmUuid, patchedSAMLSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
         usedBy: (pmUuid: string) => m.propertymappingsSourceSamlUsedByList({ pmUuid }),
         destroy: (pmUuid: string) => m.propertymappingsSourceSamlDestroyRaw({ pmUuid }),
       },
@@ -179,8 +211,10 @@ describe('source property mappings through the client', () => {
         create: () => m.propertymappingsSourceScimCreateRaw({ sCIMSourcePropertyMappingRequest: { name: 'cc-scim-map', expression: 'return {}' } }),
         list: () => m.propertymappingsSourceScimListRaw({ managed: [] }),
         retrieve: (pmUuid: string) => m.propertymappingsSourceScimRetrieve({ pmUuid }),
-        update: (pmUuid: string) => m.propertymappingsSourceScimUpdate({ pmUuid, sCIMSourcePropertyMappingRequest: { name: 'cc-scim-map', expression: 'return {a: 1}' } }),
-        patch: (pmUuid: string) => m.propertymappingsSourceScimPartialUpdate({ pmUuid, patchedSCIMSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
+        update: (pmUuid: string) =>
+          m.propertymappingsSourceScimUpdate({ pmUuid, sCIMSourcePropertyMappingRequest: { name: 'cc-scim-map', expression: 'return {a: 1}' } }),
+        patch: (pmUuid: string) =>
+          m.propertymappingsSourceScimPartialUpdate({ pmUuid, patchedSCIMSourcePropertyMappingRequest: { expression: 'return {b: 2}' } }),
         usedBy: (pmUuid: string) => m.propertymappingsSourceScimUsedByList({ pmUuid }),
         destroy: (pmUuid: string) => m.propertymappingsSourceScimDestroyRaw({ pmUuid }),
       },

@@ -55,7 +55,15 @@ export const SEED_SCIM_RETRIEVE = {
       is_superuser: true,
       groups: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'],
       groups_obj: [
-        { pk: '3fa85f64-5717-4562-b3fc-2c963f66afa6', num_pk: 0, name: 'string', is_superuser: true, parent: '3fa85f64-5717-4562-b3fc-2c963f66afa6', parent_name: 'string', attributes: {} },
+        {
+          pk: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          num_pk: 0,
+          name: 'string',
+          is_superuser: true,
+          parent: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+          parent_name: 'string',
+          attributes: {},
+        },
       ],
       email: 'user@example.com',
       avatar: 'string',
@@ -75,7 +83,11 @@ export const SEED_SCIM_RETRIEVE = {
 export const SEED_USER_CONNECTIONS_SAML_RETRIEVE = {
   pk: 0,
   user: 0,
-  source: { ...source, user_property_mappings: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'], group_property_mappings: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'] },
+  source: {
+    ...source,
+    user_property_mappings: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'],
+    group_property_mappings: ['3fa85f64-5717-4562-b3fc-2c963f66afa6'],
+  },
   created: '2024-09-13T14:05:42.586Z',
   identifier: 'string',
 };

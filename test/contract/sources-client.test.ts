@@ -27,13 +27,24 @@ beforeAll(async () => {
 });
 afterAll(async () => c?.close());
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 
 describe('/sources/oauth/ through the client', () => {
   it('create, list, retrieve, update, partial_update, used_by, source_types, destroy', async () => {
     const s = c.sources;
     const created = await call(() =>
-      s.sourcesOauthCreateRaw({ oAuthSourceRequest: { name: 'Client OAuth', slug: 'client-oauth', providerType: ProviderTypeEnum.Github, consumerKey: 'ck', consumerSecret: 'cs' } }),
+      s.sourcesOauthCreateRaw({
+        oAuthSourceRequest: {
+          name: 'Client OAuth',
+          slug: 'client-oauth',
+          providerType: ProviderTypeEnum.Github,
+          consumerKey: 'ck',
+          consumerSecret: 'cs',
+        },
+      }),
     );
     expect(created.status).toBe(201);
     expect(instanceOfOAuthSource(created.value)).toBe(true);
@@ -47,10 +58,21 @@ describe('/sources/oauth/ through the client', () => {
     const retrieved = await call(() => s.sourcesOauthRetrieveRaw({ slug: 'client-oauth' }));
     expect(instanceOfOAuthSource(retrieved.value)).toBe(true);
     const updated = await call(() =>
-      s.sourcesOauthUpdateRaw({ slug: 'client-oauth', oAuthSourceRequest: { name: 'Client OAuth 2', slug: 'client-oauth', providerType: ProviderTypeEnum.Github, consumerKey: 'ck2', consumerSecret: 'cs2' } }),
+      s.sourcesOauthUpdateRaw({
+        slug: 'client-oauth',
+        oAuthSourceRequest: {
+          name: 'Client OAuth 2',
+          slug: 'client-oauth',
+          providerType: ProviderTypeEnum.Github,
+          consumerKey: 'ck2',
+          consumerSecret: 'cs2',
+        },
+      }),
     );
     expect(updated.value.consumerKey).toBe('ck2');
-    const patched = await call(() => s.sourcesOauthPartialUpdateRaw({ slug: 'client-oauth', patchedOAuthSourceRequest: { additionalScopes: 'read:org' } }));
+    const patched = await call(() =>
+      s.sourcesOauthPartialUpdateRaw({ slug: 'client-oauth', patchedOAuthSourceRequest: { additionalScopes: 'read:org' } }),
+    );
     expect(patched.value.additionalScopes).toBe('read:org');
     expect(requiredKeysMissing('OAuthSource', patched.json)).toEqual([]);
     const usedBy = await call(() => s.sourcesOauthUsedByListRaw({ slug: 'client-oauth' }));
@@ -61,7 +83,11 @@ describe('/sources/oauth/ through the client', () => {
     expect(types.value.every(instanceOfSourceType)).toBe(true);
     const one = await s.sourcesOauthSourceTypesList({ name: 'okta' });
     expect(one.map((t) => t.name)).toEqual(['okta']);
-    const invalid = await failure(() => s.sourcesOauthCreate({ oAuthSourceRequest: { name: 'x', slug: 'x', providerType: ProviderTypeEnum.Openidconnect, consumerKey: 'k', consumerSecret: 's' } }));
+    const invalid = await failure(() =>
+      s.sourcesOauthCreate({
+        oAuthSourceRequest: { name: 'x', slug: 'x', providerType: ProviderTypeEnum.Openidconnect, consumerKey: 'k', consumerSecret: 's' },
+      }),
+    );
     expect(invalid.status).toBe(400);
     expect(invalid.body.non_field_errors).toHaveLength(3);
     const del = await s.sourcesOauthDestroyRaw({ slug: 'client-oauth' });
@@ -72,7 +98,17 @@ describe('/sources/oauth/ through the client', () => {
 describe('/sources/saml/ through the client', () => {
   it('create, list, retrieve, update, partial_update, metadata, used_by, destroy', async () => {
     const s = c.sources;
-    const created = await call(() => s.sourcesSamlCreateRaw({ sAMLSourceRequest: { name: 'Client SAML', slug: 'client-saml', preAuthenticationFlow: preAuth, ssoUrl: 'https://idp.example.com/sso', issuer: 'urn:c' } }));
+    const created = await call(() =>
+      s.sourcesSamlCreateRaw({
+        sAMLSourceRequest: {
+          name: 'Client SAML',
+          slug: 'client-saml',
+          preAuthenticationFlow: preAuth,
+          ssoUrl: 'https://idp.example.com/sso',
+          issuer: 'urn:c',
+        },
+      }),
+    );
     expect(created.status).toBe(201);
     expect(instanceOfSAMLSource(created.value)).toBe(true);
     expect(requiredKeysMissing('SAMLSource', created.json)).toEqual([]);
@@ -80,7 +116,10 @@ describe('/sources/saml/ through the client', () => {
     expect(requiredKeysMissing('PaginatedSAMLSourceList', list.json)).toEqual([]);
     expect(list.value.results.map((r) => r.slug)).toEqual(['client-saml']);
     expect(instanceOfSAMLSource((await call(() => s.sourcesSamlRetrieveRaw({ slug: 'client-saml' }))).value)).toBe(true);
-    const updated = await s.sourcesSamlUpdate({ slug: 'client-saml', sAMLSourceRequest: { name: 'Client SAML', slug: 'client-saml', preAuthenticationFlow: preAuth, ssoUrl: 'https://idp.example.com/sso2' } });
+    const updated = await s.sourcesSamlUpdate({
+      slug: 'client-saml',
+      sAMLSourceRequest: { name: 'Client SAML', slug: 'client-saml', preAuthenticationFlow: preAuth, ssoUrl: 'https://idp.example.com/sso2' },
+    });
     expect(updated.ssoUrl).toBe('https://idp.example.com/sso2');
     const patched = await s.sourcesSamlPartialUpdate({ slug: 'client-saml', patchedSAMLSourceRequest: { allowIdpInitiated: true } });
     expect(patched.allowIdpInitiated).toBe(true);
@@ -105,7 +144,9 @@ describe('/sources/scim/ through the client', () => {
     expect(requiredKeysMissing('PaginatedSCIMSourceList', list.json)).toEqual([]);
     expect(list.value.pagination.count).toBe(1);
     expect((await s.sourcesScimRetrieve({ slug: 'client-scim' })).rootUrl).toMatch(/\/source\/scim\/client-scim\/v2$/);
-    expect((await s.sourcesScimUpdate({ slug: 'client-scim', sCIMSourceRequest: { name: 'Client SCIM 2', slug: 'client-scim' } })).name).toBe('Client SCIM 2');
+    expect((await s.sourcesScimUpdate({ slug: 'client-scim', sCIMSourceRequest: { name: 'Client SCIM 2', slug: 'client-scim' } })).name).toBe(
+      'Client SCIM 2',
+    );
     expect((await s.sourcesScimPartialUpdate({ slug: 'client-scim', patchedSCIMSourceRequest: { enabled: false } })).enabled).toBe(false);
     const usedBy = await call(() => s.sourcesScimUsedByListRaw({ slug: 'client-scim' }));
     expect(usedBy.value.every(instanceOfUsedBy)).toBe(true);
@@ -117,7 +158,9 @@ describe('/sources/scim/ through the client', () => {
 describe('/sources/all/ through the client', () => {
   it('list, retrieve, types, user_settings, set_icon_url, set_icon, used_by, destroy', async () => {
     const s = c.sources;
-    await s.sourcesOauthCreate({ oAuthSourceRequest: { name: 'All OAuth', slug: 'all-oauth', providerType: ProviderTypeEnum.Discord, consumerKey: 'k', consumerSecret: 's' } });
+    await s.sourcesOauthCreate({
+      oAuthSourceRequest: { name: 'All OAuth', slug: 'all-oauth', providerType: ProviderTypeEnum.Discord, consumerKey: 'k', consumerSecret: 's' },
+    });
     const list = await call(() => s.sourcesAllListRaw({ ordering: 'slug', search: 'all', pageSize: 5 }));
     expect(requiredKeysMissing('PaginatedSourceList', list.json)).toEqual([]);
     expect(list.value.results.map((r) => r.slug)).toEqual(['all-oauth']);

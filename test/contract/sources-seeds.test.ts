@@ -12,11 +12,22 @@
  *   `metadata_url`, `verification_kps`.
  * - SCIM source: `user_property_mappings`, `group_property_mappings` (client model fields).
  */
-import { instanceOfSAMLSource, instanceOfSCIMSource, instanceOfUserOAuthSourceConnection, instanceOfUserSAMLSourceConnection } from '@goauthentik/api';
+import {
+  instanceOfSAMLSource,
+  instanceOfSCIMSource,
+  instanceOfUserOAuthSourceConnection,
+  instanceOfUserSAMLSourceConnection,
+} from '@goauthentik/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyPaths } from '../http/api/v3/sources/helpers.js';
 import { createKeypair, createMapping, createOAuth, createSaml, createScim, createUser, flowUuid } from '../http/api/v3/sources/helpers.js';
-import { GENERIC_ERROR_KEYS, SEED_SAML_RETRIEVE, SEED_SCIM_RETRIEVE, SEED_USER_CONNECTIONS_OAUTH_LIST, SEED_USER_CONNECTIONS_SAML_RETRIEVE } from './seeds.js';
+import {
+  GENERIC_ERROR_KEYS,
+  SEED_SAML_RETRIEVE,
+  SEED_SCIM_RETRIEVE,
+  SEED_USER_CONNECTIONS_OAUTH_LIST,
+  SEED_USER_CONNECTIONS_SAML_RETRIEVE,
+} from './seeds.js';
 import { call, failure, requiredKeysMissing, startContractApp, type ContractApp } from './support.js';
 
 let c: ContractApp;
@@ -60,7 +71,10 @@ afterAll(async () => c?.close());
 function compareKeys(ours: unknown, seed: unknown, extras: string[]): void {
   const got = new Set(keyPaths(ours));
   const want = new Set(keyPaths(seed));
-  expect([...want].filter((k) => !got.has(k)), 'seed keys missing from our response').toEqual([]);
+  expect(
+    [...want].filter((k) => !got.has(k)),
+    'seed keys missing from our response',
+  ).toEqual([]);
   expect([...got].filter((k) => !want.has(k)).sort(), 'keys beyond the seed').toEqual([...extras].sort());
 }
 
@@ -70,7 +84,12 @@ describe('seed operations through the 2024.8.3 client', () => {
     expect(r.value.results).toHaveLength(1);
     expect(instanceOfUserOAuthSourceConnection(r.value.results[0])).toBe(true);
     expect(requiredKeysMissing('PaginatedUserOAuthSourceConnectionList', r.json)).toEqual([]);
-    compareKeys(r.json, SEED_USER_CONNECTIONS_OAUTH_LIST, ['results[].created', 'results[].expires', 'results[].source.user_property_mappings', 'results[].source.group_property_mappings']);
+    compareKeys(r.json, SEED_USER_CONNECTIONS_OAUTH_LIST, [
+      'results[].created',
+      'results[].expires',
+      'results[].source.user_property_mappings',
+      'results[].source.group_property_mappings',
+    ]);
     expect(r.value.results[0].created).toBeInstanceOf(Date);
     expect(Number.isNaN(r.value.results[0].created.getTime())).toBe(false);
   });

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/errors/index.js';
-import {
-  InvalidDurationError,
-  addDuration,
-  durationToMs,
-  formatDuration,
-  parseDuration,
-  validateDurationField,
-} from '../../src/domain/duration.js';
+import { InvalidDurationError, addDuration, durationToMs, formatDuration, parseDuration, validateDurationField } from '../../src/domain/duration.js';
 
 describe('parseDuration', () => {
   it('parses the authentik default and combinations', () => {

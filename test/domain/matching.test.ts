@@ -64,9 +64,7 @@ describe('decideUserAction — logged-in browser', () => {
   });
 
   it.each(USER_MATCHING_MODES)('%s: no connection → link to the viewer, whatever the properties', (mode) => {
-    const d = decideUserAction(
-      input({ mode, viewer, properties: {}, emailVerified: false, candidates: [{ ...bob, isSuperuser: true }, alice] }),
-    );
+    const d = decideUserAction(input({ mode, viewer, properties: {}, emailVerified: false, candidates: [{ ...bob, isSuperuser: true }, alice] }));
     expect(d).toMatchObject({ action: 'link', userId: 10 });
   });
 
@@ -79,9 +77,7 @@ describe('decideUserAction — logged-in browser', () => {
 describe('decideUserAction — anonymous browser', () => {
   // Row 1
   it.each(USER_MATCHING_MODES)('%s: connection exists → auth as its owner (row 1)', (mode) => {
-    const d = decideUserAction(
-      input({ mode, existingConnection: { id: 1, userId: 42 }, properties: {}, candidates: [alice, bob] }),
-    );
+    const d = decideUserAction(input({ mode, existingConnection: { id: 1, userId: 42 }, properties: {}, candidates: [alice, bob] }));
     expect(d).toMatchObject({ action: 'auth', userId: 42 });
   });
 
@@ -112,12 +108,9 @@ describe('decideUserAction — anonymous browser', () => {
   });
 
   // Row 5
-  it.each(['email_link', 'email_deny', 'username_link', 'username_deny'] as const)(
-    '%s: no matching user → enroll (row 5)',
-    (mode) => {
-      expect(decideUserAction(input({ mode, candidates: [], emailVerified: false }))).toMatchObject({ action: 'enroll' });
-    },
-  );
+  it.each(['email_link', 'email_deny', 'username_link', 'username_deny'] as const)('%s: no matching user → enroll (row 5)', (mode) => {
+    expect(decideUserAction(input({ mode, candidates: [], emailVerified: false }))).toMatchObject({ action: 'enroll' });
+  });
 
   // Row 6
   it('email_link: verified email of one regular user → link (row 6)', () => {
@@ -181,9 +174,7 @@ describe('decideUserAction — safety refusals', () => {
     ['null without trust', null, undefined],
     ['null with trust explicitly off', null, false],
   ] as const)('email_link: emailVerified %s → deny unverified_email', (_label, emailVerified, trust) => {
-    const d = decideUserAction(
-      input({ mode: 'email_link', emailVerified, trustUnverifiedEmail: trust, candidates: [alice] }),
-    );
+    const d = decideUserAction(input({ mode: 'email_link', emailVerified, trustUnverifiedEmail: trust, candidates: [alice] }));
     expect(d).toMatchObject({ action: 'deny', reason: 'unverified_email', property: 'email' });
     expect(d.message).toContain('did not confirm');
   });
@@ -246,13 +237,39 @@ describe('decideGroupAction', () => {
   });
 
   it('name_link: refuses superuser groups and ambiguity', () => {
-    expect(
-      decideGroupAction({ ...base, mode: 'name_link', candidates: [{ id: 'g2', isSuperuser: true }] }),
-    ).toMatchObject({ action: 'deny', reason: 'unsafe_link_target' });
+    expect(decideGroupAction({ ...base, mode: 'name_link', candidates: [{ id: 'g2', isSuperuser: true }] })).toMatchObject({
+      action: 'deny',
+      reason: 'unsafe_link_target',
+    });
     expect(decideGroupAction({ ...base, mode: 'name_link', candidates: [{ id: 'a' }, { id: 'b' }] })).toMatchObject({
       action: 'deny',
       reason: 'ambiguous',
     });
+  });
+
+  it('name_link: refuses a group that inherits superuser from an ancestor', () => {
+    expect(
+      decideGroupAction({ ...base, mode: 'name_link', candidates: [{ id: 'child', isSuperuser: false, inheritsSuperuser: true }] }),
+    ).toMatchObject({
+      action: 'deny',
+      reason: 'unsafe_link_target',
+      property: 'name',
+    });
+    expect(
+      decideGroupAction({ ...base, mode: 'name_link', candidates: [{ id: 'child', isSuperuser: false, inheritsSuperuser: false }] }),
+    ).toMatchObject({
+      action: 'link',
+      groupId: 'child',
+    });
+  });
+
+  it.each(['identifier', 'name_link', 'name_deny'] as const)('%s: a connected group that grants superuser gains no members → deny', (mode) => {
+    for (const grant of [{ isSuperuser: true }, { inheritsSuperuser: true }]) {
+      expect(decideGroupAction({ ...base, mode, existingConnection: { id: 1, groupId: 'g1', ...grant } })).toMatchObject({
+        action: 'deny',
+        reason: 'unsafe_link_target',
+      });
+    }
   });
 
   it('name_deny: existing group → deny exists', () => {

@@ -37,10 +37,7 @@ describe('deepMerge', () => {
   });
 
   it('merges lists keeping unique items by deep equality, base order first', () => {
-    const merged = deepMerge(
-      { groups: ['a', 'b'], objs: [{ id: 1 }] },
-      { groups: ['b', 'c', 'c'], objs: [{ id: 1 }, { id: 2 }] },
-    );
+    const merged = deepMerge({ groups: ['a', 'b'], objs: [{ id: 1 }] }, { groups: ['b', 'c', 'c'], objs: [{ id: 1 }, { id: 2 }] });
     expect(merged.groups).toEqual(['a', 'b', 'c']);
     expect(merged.objs).toEqual([{ id: 1 }, { id: 2 }]);
   });
@@ -63,7 +60,7 @@ describe('deepMerge', () => {
     expect(base).toEqual(baseCopy);
     expect(patch).toEqual(patchCopy);
     (merged.extra as { deep: number[] }).deep.push(99);
-    ((merged.attributes as { inner: Record<string, number> }).inner).c = 3;
+    (merged.attributes as { inner: Record<string, number> }).inner.c = 3;
     expect(patch.extra.deep).toEqual([1]);
     expect(base.attributes.inner).toEqual({ a: 1 });
   });
@@ -103,10 +100,7 @@ describe('deepMerge', () => {
   });
 
   it('treats __proto__ keys as data, never as a prototype', () => {
-    const patch = JSON.parse('{"__proto__": {"isAdmin": true}, "attributes": {"__proto__": {"x": 1}}}') as Record<
-      string,
-      unknown
-    >;
+    const patch = JSON.parse('{"__proto__": {"isAdmin": true}, "attributes": {"__proto__": {"x": 1}}}') as Record<string, unknown>;
     const merged = deepMerge({ attributes: {} }, patch);
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect((merged as { isAdmin?: unknown }).isAdmin).toBeUndefined();
@@ -117,9 +111,11 @@ describe('deepMerge', () => {
 
 describe('stripNulls', () => {
   it('removes null and undefined recursively from dicts, including dicts inside lists', () => {
-    expect(
-      stripNulls({ a: null, b: 1, c: { d: null, e: { f: undefined, g: 'x' } }, l: [null, { h: null, i: 1 }] }),
-    ).toEqual({ b: 1, c: { e: { g: 'x' } }, l: [null, { i: 1 }] });
+    expect(stripNulls({ a: null, b: 1, c: { d: null, e: { f: undefined, g: 'x' } }, l: [null, { h: null, i: 1 }] })).toEqual({
+      b: 1,
+      c: { e: { g: 'x' } },
+      l: [null, { i: 1 }],
+    });
   });
 
   it('does not mutate the input', () => {

@@ -81,6 +81,8 @@ describe('requireHttpUrl / requireNavigableUrl', () => {
     expect(fieldError).toBeInstanceOf(ValidationError);
     expect((fieldError as ValidationError).fields).toEqual({ sso_url: ['Enter a valid http(s) URL.'] });
     expect(() => requireNavigableUrl('javascript:alert(1)', 'form target')).toThrow(UnsafeUrlError);
-    expect(() => requireNavigableUrl('javascript:alert(1)', 'form target')).toThrow('The form target is not an http(s) URL; refusing to send the browser there.');
+    expect(() => requireNavigableUrl('javascript:alert(1)', 'form target')).toThrow(
+      'The form target is not an http(s) URL; refusing to send the browser there.',
+    );
   });
 });

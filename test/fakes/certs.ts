@@ -46,7 +46,7 @@ export async function generateKeyPair(opts: GenerateOptions): Promise<TestKeyPai
     opts.kind === 'ec'
       ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
       : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
-  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify']));
+  const keys = await subtle.generateKey(alg, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: opts.serialNumber ?? '01',
     name: `CN=${opts.commonName}`,

@@ -18,7 +18,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type CryptoKey, type JWK } from 'jose';
 
-export type IdTokenKind = 'valid' | 'none' | 'hs256-public-key' | 'foreign-signature' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'wrong-nonce' | 'no-nonce' | 'omit';
+export type IdTokenKind =
+  'valid' | 'none' | 'hs256-public-key' | 'foreign-signature' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'wrong-nonce' | 'no-nonce' | 'omit';
 
 export interface CraftedIdp {
   readonly issuer: string;
@@ -66,10 +67,17 @@ export async function startCraftedIdp(opts: { clientId: string; clientSecret: st
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const defaults = () => ({
-    claims: { sub: 'crafted-sub', email: 'crafted@example.com', email_verified: true, name: 'Crafted User', preferred_username: 'crafted' } as Record<string, unknown>,
+    claims: { sub: 'crafted-sub', email: 'crafted@example.com', email_verified: true, name: 'Crafted User', preferred_username: 'crafted' } as Record<
+      string,
+      unknown
+    >,
     userinfo: undefined as Record<string, unknown> | null | undefined,
     idToken: 'valid' as IdTokenKind,
-    tokens: { access_token: `at-${randomBytes(12).toString('hex')}`, refresh_token: `rt-${randomBytes(12).toString('hex')}`, expires_in: 1800 } as CraftedIdp['tokens'],
+    tokens: {
+      access_token: `at-${randomBytes(12).toString('hex')}`,
+      refresh_token: `rt-${randomBytes(12).toString('hex')}`,
+      expires_in: 1800,
+    } as CraftedIdp['tokens'],
     tokenEndpoint: 'ok' as CraftedIdp['tokenEndpoint'],
   });
 
@@ -77,7 +85,14 @@ export async function startCraftedIdp(opts: { clientId: string; clientSecret: st
     const kind = fake.idToken;
     if (kind === 'omit') return undefined;
     const now = Math.floor(Date.now() / 1000);
-    const claims: Record<string, unknown> = { ...fake.claims, iss: issuer, aud: opts.clientId, iat: now, exp: now + 300, ...(nonce ? { nonce } : {}) };
+    const claims: Record<string, unknown> = {
+      ...fake.claims,
+      iss: issuer,
+      aud: opts.clientId,
+      iat: now,
+      exp: now + 300,
+      ...(nonce ? { nonce } : {}),
+    };
     if (kind === 'wrong-iss') claims.iss = 'https://evil.example';
     if (kind === 'wrong-aud') claims.aud = 'someone-else';
     if (kind === 'wrong-nonce') claims.nonce = 'not-the-nonce';

@@ -68,10 +68,21 @@ export interface FakeOAuthProviders {
 
 /** Access token each provider issues (the profile endpoints accept only these). */
 export const FAKE_TOKENS = {
-  apple: 'apple-at', discord: 'discord-at', entraid: 'entra-at', facebook: 'facebook-at',
-  github: 'gho_github-at', gitlab: 'gitlab-at', google: 'ya29.google-at', mailcow: 'mailcow-at',
-  oidc: 'oidc-at', patreon: 'patreon-at', reddit: 'reddit-at', slack: 'xoxp-slack-user-at',
-  twitch: 'twitch-at', twitter: 'twitter-at', wechat: 'wechat-at',
+  apple: 'apple-at',
+  discord: 'discord-at',
+  entraid: 'entra-at',
+  facebook: 'facebook-at',
+  github: 'gho_github-at',
+  gitlab: 'gitlab-at',
+  google: 'ya29.google-at',
+  mailcow: 'mailcow-at',
+  oidc: 'oidc-at',
+  patreon: 'patreon-at',
+  reddit: 'reddit-at',
+  slack: 'xoxp-slack-user-at',
+  twitch: 'twitch-at',
+  twitter: 'twitter-at',
+  wechat: 'wechat-at',
 } as const;
 
 /** Realistic profile payloads, as the real APIs document them. */
@@ -81,29 +92,127 @@ export const FAKE_PROFILES = {
     { email: 'secondary@example.com', primary: false, verified: true, visibility: null },
     { email: 'octocat@github.com', primary: true, verified: false, visibility: 'private' },
   ],
-  google: { id: '108398427390413541243', email: 'jane.doe@gmail.com', verified_email: true, name: 'Jane Doe', given_name: 'Jane', family_name: 'Doe', picture: 'https://lh3.googleusercontent.com/a/x' },
-  discord: { id: '80351110224678912', username: 'nelly', discriminator: '0', global_name: 'Nelly', avatar: null, email: 'nelly@discord.com', verified: true, locale: 'en-US', mfa_enabled: false },
-  entraid: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', id: '87d349ed-44d7-43e1-9a83-5f2406dee5bd', displayName: 'Megan Bowen', mail: null, otherMails: ['megan@contoso.example'], userPrincipalName: 'MeganB@contoso.onmicrosoft.com', givenName: 'Megan', surname: 'Bowen' },
-  entraMemberOf: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects', value: [
-    { '@odata.type': '#microsoft.graph.group', id: '02bd9fd6-8f93-4758-87c3-1fb73740a315', displayName: 'HR Taskforce' },
-    { '@odata.type': '#microsoft.graph.directoryRole', id: '9ed3a0c4-53e1-498c-ab4d-2473476fde14', displayName: 'Global Reader' },
-    { '@odata.type': '#microsoft.graph.group', id: 'b320ee12-b1cd-4cca-b648-a437be61c5cd', displayName: 'Sales' },
-  ] },
+  google: {
+    id: '108398427390413541243',
+    email: 'jane.doe@gmail.com',
+    verified_email: true,
+    name: 'Jane Doe',
+    given_name: 'Jane',
+    family_name: 'Doe',
+    picture: 'https://lh3.googleusercontent.com/a/x',
+  },
+  discord: {
+    id: '80351110224678912',
+    username: 'nelly',
+    discriminator: '0',
+    global_name: 'Nelly',
+    avatar: null,
+    email: 'nelly@discord.com',
+    verified: true,
+    locale: 'en-US',
+    mfa_enabled: false,
+  },
+  entraid: {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity',
+    id: '87d349ed-44d7-43e1-9a83-5f2406dee5bd',
+    displayName: 'Megan Bowen',
+    mail: null,
+    otherMails: ['megan@contoso.example'],
+    userPrincipalName: 'MeganB@contoso.onmicrosoft.com',
+    givenName: 'Megan',
+    surname: 'Bowen',
+  },
+  entraMemberOf: {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects',
+    value: [
+      { '@odata.type': '#microsoft.graph.group', id: '02bd9fd6-8f93-4758-87c3-1fb73740a315', displayName: 'HR Taskforce' },
+      { '@odata.type': '#microsoft.graph.directoryRole', id: '9ed3a0c4-53e1-498c-ab4d-2473476fde14', displayName: 'Global Reader' },
+      { '@odata.type': '#microsoft.graph.group', id: 'b320ee12-b1cd-4cca-b648-a437be61c5cd', displayName: 'Sales' },
+    ],
+  },
   facebook: { id: '10158123456789012', name: 'Fran Book', email: 'fran@example.com' },
-  gitlab: { sub: '1234567', sub_legacy: '2bd6c2a5', name: 'Gita Lab', nickname: 'gitalab', preferred_username: 'gitalab', email: 'gita@example.com', email_verified: true, profile: 'https://gitlab.com/gitalab', groups: ['gitlab-org'] },
-  mailcow: { success: true, id: 'mbox@mail.example.test', identifier: 'mbox@mail.example.test', username: 'mbox@mail.example.test', full_name: 'Mail Box', email: 'mbox@mail.example.test', created: '2024-01-01 00:00:00', modified: null, active: 1 },
-  oidc: { sub: '00u1okta', name: 'Okta User', nickname: 'oktanick', preferred_username: 'okta.user@example.com', email: 'okta.user@example.com', email_verified: true, groups: ['Everyone', { id: 'grp-admins', name: 'Admins' }, { value: 42 }, { description: 'no id' }] },
-  patreon: { data: { id: '12345678', type: 'user', attributes: { email: 'pat@example.com', full_name: 'Pat Reon', vanity: 'patreon_vanity', is_email_verified: true } }, links: { self: 'https://www.patreon.com/api/oauth2/v2/user/12345678' } },
+  gitlab: {
+    sub: '1234567',
+    sub_legacy: '2bd6c2a5',
+    name: 'Gita Lab',
+    nickname: 'gitalab',
+    preferred_username: 'gitalab',
+    email: 'gita@example.com',
+    email_verified: true,
+    profile: 'https://gitlab.com/gitalab',
+    groups: ['gitlab-org'],
+  },
+  mailcow: {
+    success: true,
+    id: 'mbox@mail.example.test',
+    identifier: 'mbox@mail.example.test',
+    username: 'mbox@mail.example.test',
+    full_name: 'Mail Box',
+    email: 'mbox@mail.example.test',
+    created: '2024-01-01 00:00:00',
+    modified: null,
+    active: 1,
+  },
+  oidc: {
+    sub: '00u1okta',
+    name: 'Okta User',
+    nickname: 'oktanick',
+    preferred_username: 'okta.user@example.com',
+    email: 'okta.user@example.com',
+    email_verified: true,
+    groups: ['Everyone', { id: 'grp-admins', name: 'Admins' }, { value: 42 }, { description: 'no id' }],
+  },
+  patreon: {
+    data: {
+      id: '12345678',
+      type: 'user',
+      attributes: { email: 'pat@example.com', full_name: 'Pat Reon', vanity: 'patreon_vanity', is_email_verified: true },
+    },
+    links: { self: 'https://www.patreon.com/api/oauth2/v2/user/12345678' },
+  },
   reddit: { id: 'abc12', name: 'spez_fan', icon_img: 'https://styles.redditmedia.com/x.png', verified: true },
-  slack: { ok: true, sub: 'U0R7JM1', 'https://slack.com/user_id': 'U0R7JM1', 'https://slack.com/team_id': 'T0R7GR', email: 'krane@slack-corp.example', email_verified: true, name: 'krane', given_name: 'Krane', locale: 'en-US' },
-  twitch: { aud: FAKE_CLIENT.id, exp: 1893456000, iat: 1700000000, iss: 'https://id.twitch.tv/oauth2', sub: '713936733', email: 'twitchdev@example.com', email_verified: true, preferred_username: 'twitchdev' },
+  slack: {
+    ok: true,
+    sub: 'U0R7JM1',
+    'https://slack.com/user_id': 'U0R7JM1',
+    'https://slack.com/team_id': 'T0R7GR',
+    email: 'krane@slack-corp.example',
+    email_verified: true,
+    name: 'krane',
+    given_name: 'Krane',
+    locale: 'en-US',
+  },
+  twitch: {
+    aud: FAKE_CLIENT.id,
+    exp: 1893456000,
+    iat: 1700000000,
+    iss: 'https://id.twitch.tv/oauth2',
+    sub: '713936733',
+    email: 'twitchdev@example.com',
+    email_verified: true,
+    preferred_username: 'twitchdev',
+  },
   twitter: { data: { id: '2244994945', name: 'X Developers', username: 'XDevelopers' } },
-  wechat: { openid: 'oWECHAT-openid-1', nickname: 'Wei Xin', sex: 1, province: 'Guangdong', city: 'Shenzhen', country: 'CN', headimgurl: 'https://thirdwx.qlogo.cn/x/0', privilege: [], unionid: 'oUNION-unionid-1' },
+  wechat: {
+    openid: 'oWECHAT-openid-1',
+    nickname: 'Wei Xin',
+    sex: 1,
+    province: 'Guangdong',
+    city: 'Shenzhen',
+    country: 'CN',
+    headimgurl: 'https://thirdwx.qlogo.cn/x/0',
+    privilege: [],
+    unionid: 'oUNION-unionid-1',
+  },
 };
 
 type TokenPresentation = 'header' | 'query' | 'either' | 'header-strict-Bearer' | 'header-no-query';
 
-interface ProfileRoute { token: string; accepts: TokenPresentation; body: () => unknown }
+interface ProfileRoute {
+  token: string;
+  accepts: TokenPresentation;
+  body: () => unknown;
+}
 
 const PROFILE_ROUTES: Record<string, ProfileRoute> = {
   'api.github.com/user': { token: FAKE_TOKENS.github, accepts: 'header', body: () => FAKE_PROFILES.github },
@@ -127,15 +236,30 @@ const PROFILE_ROUTES: Record<string, ProfileRoute> = {
 const TOKEN_ROUTES: Record<string, { provider: keyof typeof FAKE_TOKENS; extra?: Record<string, unknown> }> = {
   'github.com/login/oauth/access_token': { provider: 'github', extra: { token_type: 'bearer', scope: 'read:user,user:email' } },
   'oauth2.googleapis.com/token': { provider: 'google', extra: { token_type: 'Bearer', expires_in: 3599, scope: 'email profile' } },
-  'discord.com/api/oauth2/token': { provider: 'discord', extra: { token_type: 'Bearer', expires_in: 604800, refresh_token: 'discord-rt', scope: 'email identify' } },
-  'login.microsoftonline.com/common/oauth2/v2.0/token': { provider: 'entraid', extra: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, scope: 'User.Read' } },
+  'discord.com/api/oauth2/token': {
+    provider: 'discord',
+    extra: { token_type: 'Bearer', expires_in: 604800, refresh_token: 'discord-rt', scope: 'email identify' },
+  },
+  'login.microsoftonline.com/common/oauth2/v2.0/token': {
+    provider: 'entraid',
+    extra: { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, scope: 'User.Read' },
+  },
   'graph.facebook.com/v7.0/oauth/access_token': { provider: 'facebook', extra: { token_type: 'bearer', expires_in: 5183944 } },
-  'gitlab.com/oauth/token': { provider: 'gitlab', extra: { token_type: 'Bearer', expires_in: 7200, refresh_token: 'gitlab-rt', created_at: 1700000000 } },
+  'gitlab.com/oauth/token': {
+    provider: 'gitlab',
+    extra: { token_type: 'Bearer', expires_in: 7200, refresh_token: 'gitlab-rt', created_at: 1700000000 },
+  },
   [`${FAKE_HOSTS.mailcow}/oauth/token`]: { provider: 'mailcow', extra: { token_type: 'Bearer', expires_in: 3600 } },
   [`${FAKE_HOSTS.oidc}/token`]: { provider: 'oidc', extra: { token_type: 'Bearer', expires_in: 3600 } },
   'www.patreon.com/api/oauth2/token': { provider: 'patreon', extra: { token_type: 'Bearer', expires_in: 2678400, refresh_token: 'patreon-rt' } },
-  'www.reddit.com/api/v1/access_token': { provider: 'reddit', extra: { token_type: 'bearer', expires_in: 86400, refresh_token: 'reddit-rt', scope: 'identity' } },
-  'id.twitch.tv/oauth2/token': { provider: 'twitch', extra: { token_type: 'bearer', expires_in: 14124, refresh_token: 'twitch-rt', scope: ['openid'] } },
+  'www.reddit.com/api/v1/access_token': {
+    provider: 'reddit',
+    extra: { token_type: 'bearer', expires_in: 86400, refresh_token: 'reddit-rt', scope: 'identity' },
+  },
+  'id.twitch.tv/oauth2/token': {
+    provider: 'twitch',
+    extra: { token_type: 'bearer', expires_in: 14124, refresh_token: 'twitch-rt', scope: ['openid'] },
+  },
   'api.twitter.com/2/oauth2/token': { provider: 'twitter', extra: { token_type: 'bearer', expires_in: 7200, scope: 'users.read tweet.read' } },
 };
 
@@ -161,11 +285,16 @@ function tokenPresented(req: RecordedRequest, route: ProfileRoute): boolean {
   const inHeader = value === route.token && (/^bearer$/i.test(scheme) || scheme === 'token');
   const inQuery = req.query['access_token'] === route.token;
   switch (route.accepts) {
-    case 'header': return inHeader;
-    case 'query': return inQuery;
-    case 'either': return inHeader || inQuery;
-    case 'header-strict-Bearer': return inHeader && scheme === 'Bearer';
-    case 'header-no-query': return inHeader && req.query['access_token'] === undefined;
+    case 'header':
+      return inHeader;
+    case 'query':
+      return inQuery;
+    case 'either':
+      return inHeader || inQuery;
+    case 'header-strict-Bearer':
+      return inHeader && scheme === 'Bearer';
+    case 'header-no-query':
+      return inHeader && req.query['access_token'] === undefined;
   }
 }
 
@@ -196,7 +325,8 @@ export async function startFakeOAuthProviders(): Promise<FakeOAuthProviders> {
   };
 
   const bad = (status: number, error: string, description?: string): FakeResponse => ({
-    status, body: { error, ...(description ? { error_description: description } : {}) },
+    status,
+    body: { error, ...(description ? { error_description: description } : {}) },
   });
 
   async function appleToken(req: RecordedRequest): Promise<FakeResponse> {
@@ -206,9 +336,17 @@ export async function startFakeOAuthProviders(): Promise<FakeOAuthProviders> {
     if (auth.method !== 'body' || !auth.id || !auth.secret?.startsWith('ey')) return bad(400, 'invalid_client');
     const now = Math.floor(Date.now() / 1000);
     const idToken = await new SignJWT({
-      iss: 'https://appleid.apple.com', aud: auth.id, sub: FAKE_APPLE_SUB, iat: now, exp: now + 600,
-      email: 'apple.user@privaterelay.appleid.com', email_verified: 'true', is_private_email: 'true',
-      auth_time: now, nonce_supported: true, ...fake.appleIdTokenClaims,
+      iss: 'https://appleid.apple.com',
+      aud: auth.id,
+      sub: FAKE_APPLE_SUB,
+      iat: now,
+      exp: now + 600,
+      email: 'apple.user@privaterelay.appleid.com',
+      email_verified: 'true',
+      is_private_email: 'true',
+      auth_time: now,
+      nonce_supported: true,
+      ...fake.appleIdTokenClaims,
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'fake-apple-1' })
       .sign(privateKey);
@@ -222,12 +360,11 @@ export async function startFakeOAuthProviders(): Promise<FakeOAuthProviders> {
       if (!isGithub) return r;
       // GitHub: errors with 200, and form-encoded unless JSON was asked for.
       const body = r.body as Record<string, string>;
-      return wantsJson
-        ? { body }
-        : { body: new URLSearchParams(body).toString(), contentType: 'application/x-www-form-urlencoded; charset=utf-8' };
+      return wantsJson ? { body } : { body: new URLSearchParams(body).toString(), contentType: 'application/x-www-form-urlencoded; charset=utf-8' };
     };
     if (req.method !== 'POST' || req.form?.['grant_type'] !== 'authorization_code') return reply(bad(400, 'unsupported_grant_type'));
-    if (req.form['code'] !== FAKE_CODE) return reply(bad(400, isGithub ? 'bad_verification_code' : 'invalid_grant', 'The code passed is incorrect or expired.'));
+    if (req.form['code'] !== FAKE_CODE)
+      return reply(bad(400, isGithub ? 'bad_verification_code' : 'invalid_grant', 'The code passed is incorrect or expired.'));
     const auth = clientAuthOf(req);
     if (auth.id !== FAKE_CLIENT.id || auth.secret !== FAKE_CLIENT.secret) return reply(bad(401, 'invalid_client'));
     return reply({ body: { access_token: FAKE_TOKENS[route.provider], ...route.extra } });
@@ -237,19 +374,46 @@ export async function startFakeOAuthProviders(): Promise<FakeOAuthProviders> {
     const auth = clientAuthOf(req);
     if (req.form?.['code'] !== FAKE_CODE) return { body: { ok: false, error: 'invalid_code' } };
     if (auth.id !== FAKE_CLIENT.id || auth.secret !== FAKE_CLIENT.secret) return { body: { ok: false, error: 'invalid_client_id' } };
-    return { body: { ok: true, app_id: 'A0KRD7HC3', authed_user: { id: 'U0R7JM1', scope: 'openid,email,profile', access_token: FAKE_TOKENS.slack, token_type: 'user', refresh_token: 'xoxe-slack-rt', expires_in: 43200 }, team: { id: 'T0R7GR' }, enterprise: null, is_enterprise_install: false } };
+    return {
+      body: {
+        ok: true,
+        app_id: 'A0KRD7HC3',
+        authed_user: {
+          id: 'U0R7JM1',
+          scope: 'openid,email,profile',
+          access_token: FAKE_TOKENS.slack,
+          token_type: 'user',
+          refresh_token: 'xoxe-slack-rt',
+          expires_in: 43200,
+        },
+        team: { id: 'T0R7GR' },
+        enterprise: null,
+        is_enterprise_install: false,
+      },
+    };
   }
 
   function wechatToken(req: RecordedRequest): FakeResponse {
     if (req.method !== 'GET') return { body: { errcode: 40001, errmsg: 'invalid credential' } };
-    if (req.query['appid'] !== FAKE_CLIENT.id || req.query['secret'] !== FAKE_CLIENT.secret) return { body: { errcode: 40125, errmsg: 'invalid appsecret' } };
+    if (req.query['appid'] !== FAKE_CLIENT.id || req.query['secret'] !== FAKE_CLIENT.secret)
+      return { body: { errcode: 40125, errmsg: 'invalid appsecret' } };
     if (req.query['code'] !== FAKE_CODE) return { body: { errcode: 40029, errmsg: 'invalid code' } };
-    return { body: { access_token: FAKE_TOKENS.wechat, expires_in: 7200, refresh_token: 'wechat-rt', openid: FAKE_PROFILES.wechat.openid, scope: 'snsapi_login', unionid: FAKE_PROFILES.wechat.unionid } };
+    return {
+      body: {
+        access_token: FAKE_TOKENS.wechat,
+        expires_in: 7200,
+        refresh_token: 'wechat-rt',
+        openid: FAKE_PROFILES.wechat.openid,
+        scope: 'snsapi_login',
+        unionid: FAKE_PROFILES.wechat.unionid,
+      },
+    };
   }
 
   function wechatProfile(req: RecordedRequest): FakeResponse {
     const q = req.query;
-    if (q['access_token'] !== FAKE_TOKENS.wechat || q['openid'] !== FAKE_PROFILES.wechat.openid) return { body: { errcode: 40003, errmsg: 'invalid openid' } };
+    if (q['access_token'] !== FAKE_TOKENS.wechat || q['openid'] !== FAKE_PROFILES.wechat.openid)
+      return { body: { errcode: 40003, errmsg: 'invalid openid' } };
     return { body: FAKE_PROFILES.wechat, contentType: 'text/plain' }; // WeChat really says text/plain
   }
 
@@ -278,8 +442,12 @@ export async function startFakeOAuthProviders(): Promise<FakeOAuthProviders> {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
       const recorded: RecordedRequest = {
-        method: req.method ?? 'GET', host: decodeURIComponent(host), path: `/${rest.map(decodeURIComponent).join('/')}`,
-        query: Object.fromEntries(url.searchParams), headers, body,
+        method: req.method ?? 'GET',
+        host: decodeURIComponent(host),
+        path: `/${rest.map(decodeURIComponent).join('/')}`,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body,
         form: isForm ? Object.fromEntries(new URLSearchParams(body)) : null,
       };
       requests.push(recorded);

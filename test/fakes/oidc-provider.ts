@@ -117,7 +117,9 @@ function sharedAdapter() {
   const store = new Map<string, { payload: Record<string, unknown>; expiresAt: number }>();
   return class Adapter {
     constructor(private readonly model: string) {}
-    private key(id: string) { return `${this.model}:${id}`; }
+    private key(id: string) {
+      return `${this.model}:${id}`;
+    }
     async upsert(id: string, payload: Record<string, unknown>, expiresIn?: number) {
       store.set(this.key(id), { payload, expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : Infinity });
     }
@@ -137,7 +139,9 @@ function sharedAdapter() {
       const e = store.get(this.key(id));
       if (e) e.payload['consumed'] = Math.floor(Date.now() / 1000);
     }
-    async destroy(id: string) { store.delete(this.key(id)); }
+    async destroy(id: string) {
+      store.delete(this.key(id));
+    }
     async revokeByGrantId(grantId: string) {
       for (const [k, e] of store) if (e.payload['grantId'] === grantId) store.delete(k);
     }
@@ -209,9 +213,10 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<F
     const details = await provider.interactionDetails(req, res);
     lastParams = details.params;
     if (details.prompt.name === 'login') {
-      const result = 'error' in loginBehaviour
-        ? { error: loginBehaviour.error, error_description: loginBehaviour.description }
-        : { login: { accountId: loginBehaviour.accountId } };
+      const result =
+        'error' in loginBehaviour
+          ? { error: loginBehaviour.error, error_description: loginBehaviour.description }
+          : { login: { accountId: loginBehaviour.accountId } };
       await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
       return;
     }
@@ -221,7 +226,9 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<F
       ? (await provider.Grant.find(details.grantId))!
       : new provider.Grant({ accountId: details.session?.accountId, clientId });
     const missing = details.prompt.details as {
-      missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>;
+      missingOIDCScope?: string[];
+      missingOIDCClaims?: string[];
+      missingResourceScopes?: Record<string, string[]>;
     };
     if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
     if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
@@ -256,17 +263,27 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<F
     authorizationUrl: `${issuer}/auth`,
     tokenUrl: `${issuer}/token`,
     userinfoUrl: `${issuer}/me`,
-    get lastAuthorizationParams() { return lastParams; },
+    get lastAuthorizationParams() {
+      return lastParams;
+    },
     publicJwks: () => ({ keys: signingKeys.map(publicPart) }),
-    loginAs(sub) { loginBehaviour = { accountId: sub }; },
-    denyLogin(error = 'access_denied', description) { loginBehaviour = { error, description }; },
-    setAccount(account) { accounts.set(account.sub, account); },
+    loginAs(sub) {
+      loginBehaviour = { accountId: sub };
+    },
+    denyLogin(error = 'access_denied', description) {
+      loginBehaviour = { error, description };
+    },
+    setAccount(account) {
+      accounts.set(account.sub, account);
+    },
     async rotateSigningKey(rotation = {}) {
       const fresh = await newSigningKey(alg);
       signingKeys = rotation.keepOld ? [fresh, ...signingKeys] : [fresh];
       provider = build();
     },
-    failUserinfo(status) { userinfoFailure = status; },
+    failUserinfo(status) {
+      userinfoFailure = status;
+    },
     async close() {
       server.closeAllConnections();
       server.close();

@@ -127,14 +127,14 @@ export class TestSamlIdp {
     const sig = new SignedXml({
       privateKey: key.privateKey,
       publicCert: key.certificate,
-      signatureAlgorithm: (o.signatureAlgorithm ?? URN.rsaSha256),
+      signatureAlgorithm: o.signatureAlgorithm ?? URN.rsaSha256,
       canonicalizationAlgorithm: URN.excC14n,
     });
     (sig.SignatureAlgorithms as Record<string, unknown>)[URN.ecdsaSha256] = EcdsaSha256;
     sig.addReference({
       xpath: '/*',
       transforms: [URN.enveloped, URN.excC14n],
-      digestAlgorithm: (o.digestAlgorithm ?? URN.sha256),
+      digestAlgorithm: o.digestAlgorithm ?? URN.sha256,
       isEmptyUri: emptyUri,
     });
     sig.computeSignature(xml, {
@@ -157,7 +157,13 @@ export class TestSamlIdp {
         if (c.data === null) return `<saml:SubjectConfirmation${method}/>`;
         const d = c.data ?? {};
         const attrs = [
-          d.inResponseTo === undefined ? (inResponseTo ? `InResponseTo="${esc(inResponseTo)}"` : '') : d.inResponseTo === null ? '' : `InResponseTo="${esc(d.inResponseTo)}"`,
+          d.inResponseTo === undefined
+            ? inResponseTo
+              ? `InResponseTo="${esc(inResponseTo)}"`
+              : ''
+            : d.inResponseTo === null
+              ? ''
+              : `InResponseTo="${esc(d.inResponseTo)}"`,
           d.notBefore ? `NotBefore="${time(d.notBefore)}"` : '',
           d.notOnOrAfter === null ? '' : `NotOnOrAfter="${time(d.notOnOrAfter ?? plus(now, 300))}"`,
           d.recipient === null ? '' : `Recipient="${esc(d.recipient ?? o.acsUrl)}"`,
@@ -261,7 +267,8 @@ export class TestSamlIdp {
           disallowEncryptionWithInsecureAlgorithm: false,
           warnInsecureAlgorithm: false,
         },
-        (err, result) => (err || !result ? reject(err ?? new Error('encryption failed')) : resolve(`<saml:EncryptedAssertion>${result}</saml:EncryptedAssertion>`)),
+        (err, result) =>
+          err || !result ? reject(err ?? new Error('encryption failed')) : resolve(`<saml:EncryptedAssertion>${result}</saml:EncryptedAssertion>`),
       );
     });
   }
@@ -344,7 +351,10 @@ export class TestSamlIdp {
     const body = (pem: string) => pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
     const use = opts.withUse === false ? '' : ' use="signing"';
     const keys = [this.certificate, ...(opts.extraCertificates ?? [])]
-      .map((c) => `<md:KeyDescriptor${use}><ds:KeyInfo xmlns:ds="${URN.ds}"><ds:X509Data><ds:X509Certificate>\n${body(c)}\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+      .map(
+        (c) =>
+          `<md:KeyDescriptor${use}><ds:KeyInfo xmlns:ds="${URN.ds}"><ds:X509Data><ds:X509Certificate>\n${body(c)}\n</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+      )
       .join('');
     const entity =
       `<md:EntityDescriptor xmlns:md="${URN.metadata}" entityID="${esc(this.entityId)}">` +
@@ -358,7 +368,14 @@ export class TestSamlIdp {
   }
 
   /** A Redirect-binding URL carrying `xml` to `endpoint`, signed with the IdP key unless `sign` is false. */
-  redirectUrl(endpoint: string, param: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | null, sign = true, sigAlg: string = URN.rsaSha256): string {
+  redirectUrl(
+    endpoint: string,
+    param: 'SAMLRequest' | 'SAMLResponse',
+    xml: string,
+    relayState: string | null,
+    sign = true,
+    sigAlg: string = URN.rsaSha256,
+  ): string {
     // encodeURIComponent (not form encoding) on purpose: SPs must verify the octets as sent.
     let query = `${param}=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
     if (relayState !== null) query += `&RelayState=${encodeURIComponent(relayState)}`;

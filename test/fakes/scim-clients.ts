@@ -38,7 +38,14 @@ export class EntraClient {
     return this.send('GET', `/Users?filter=${q(`externalId eq "${externalId}"`)}`);
   }
 
-  createUser(u: { externalId: string; userName: string; email: string; givenName: string; familyName: string; department?: string }): Promise<ScimReply> {
+  createUser(u: {
+    externalId: string;
+    userName: string;
+    email: string;
+    givenName: string;
+    familyName: string;
+    department?: string;
+  }): Promise<ScimReply> {
     return this.send('POST', '/Users', {
       schemas: [USER, ENTERPRISE],
       externalId: u.externalId,

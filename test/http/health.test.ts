@@ -95,12 +95,45 @@ describe('bootstrap', () => {
     const count = async (q: Promise<{ n: number } | undefined>) => (await q)?.n ?? 0;
     const { sql } = await import('kysely');
     return {
-      akadmin: await count(db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).where('username', '=', 'akadmin').executeTakeFirst()),
-      adminGroups: await count(db.selectFrom('groups').select(sql<number>`count(*)::int`.as('n')).where('name', '=', 'authentik Admins').executeTakeFirst()),
-      memberships: await count(db.selectFrom('group_members').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst()),
-      tokens: await count(db.selectFrom('tokens').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst()),
-      builtInSources: await count(db.selectFrom('sources').select(sql<number>`count(*)::int`.as('n')).where('slug', '=', 'authentik-built-in').executeTakeFirst()),
-      flows: await count(db.selectFrom('flows').select(sql<number>`count(*)::int`.as('n')).executeTakeFirst()),
+      akadmin: await count(
+        db
+          .selectFrom('users')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('username', '=', 'akadmin')
+          .executeTakeFirst(),
+      ),
+      adminGroups: await count(
+        db
+          .selectFrom('groups')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('name', '=', 'authentik Admins')
+          .executeTakeFirst(),
+      ),
+      memberships: await count(
+        db
+          .selectFrom('group_members')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirst(),
+      ),
+      tokens: await count(
+        db
+          .selectFrom('tokens')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirst(),
+      ),
+      builtInSources: await count(
+        db
+          .selectFrom('sources')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .where('slug', '=', 'authentik-built-in')
+          .executeTakeFirst(),
+      ),
+      flows: await count(
+        db
+          .selectFrom('flows')
+          .select(sql<number>`count(*)::int`.as('n'))
+          .executeTakeFirst(),
+      ),
       installId: await app.ctx.store.repos.settings.get<string>('install_id'),
     };
   }
@@ -150,18 +183,21 @@ describe('bootstrap', () => {
     }
   });
 
-  it.skipIf(DB_KIND === 'pglite')('survives three instances creating the admin at once after a first boot without credentials (PostgreSQL)', async () => {
-    const schema = await createTestSchema();
-    const { TRIBUTARY_SECRET_KEY, LOG_LEVEL } = ENV;
-    await (await appOn(schema, { TRIBUTARY_SECRET_KEY, LOG_LEVEL })).close();
-    const results = await Promise.allSettled([appOn(schema), appOn(schema), appOn(schema)]);
-    try {
-      expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
-      const app = (results[0] as PromiseFulfilledResult<App>).value;
-      expect(await census(app)).toMatchObject({ akadmin: 1, adminGroups: 1, memberships: 1, tokens: 1 });
-    } finally {
-      for (const r of results) if (r.status === 'fulfilled') await r.value.close();
-      await schema.drop();
-    }
-  });
+  it.skipIf(DB_KIND === 'pglite')(
+    'survives three instances creating the admin at once after a first boot without credentials (PostgreSQL)',
+    async () => {
+      const schema = await createTestSchema();
+      const { TRIBUTARY_SECRET_KEY, LOG_LEVEL } = ENV;
+      await (await appOn(schema, { TRIBUTARY_SECRET_KEY, LOG_LEVEL })).close();
+      const results = await Promise.allSettled([appOn(schema), appOn(schema), appOn(schema)]);
+      try {
+        expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
+        const app = (results[0] as PromiseFulfilledResult<App>).value;
+        expect(await census(app)).toMatchObject({ akadmin: 1, adminGroups: 1, memberships: 1, tokens: 1 });
+      } finally {
+        for (const r of results) if (r.status === 'fulfilled') await r.value.close();
+        await schema.drop();
+      }
+    },
+  );
 });

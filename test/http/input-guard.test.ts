@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPTH_MESSAGE, MAX_JSON_DEPTH, NUL_MESSAGE } from '../../src/http/input-guard.js';
 import { createTestApp, ADMIN_PASSWORD, type TestApp } from '../support/app.js';
-import { createScimSource, ERROR_SCHEMA, scimClient, type ScimCall } from './scim/support.js';
+import { createScimSource, ERROR_SCHEMA, scimClient, type ScimCall } from '../sources/scim/http/support.js';
 
 let app: TestApp;
 let scim: ScimCall;
@@ -21,7 +21,10 @@ afterAll(async () => app?.close());
 const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 
 async function count(table: 'users' | 'groups' | 'events' | 'user_source_connections'): Promise<number> {
-  const r = await app.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await app.db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -37,9 +40,17 @@ describe('admin API (/api/v3): DRF 400 bodies', () => {
     expect(group.statusCode).toBe(400);
     expect(group.json()).toEqual({ name: [NUL_MESSAGE] });
     // Nested anywhere in a field's value, in a key too.
-    const attributes = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: { username: 'nul-attrs', name: 'x', attributes: { list: ['ok', { k: 'v\u0000' }] } } });
+    const attributes = await app.request({
+      method: 'POST',
+      url: '/api/v3/core/users/',
+      payload: { username: 'nul-attrs', name: 'x', attributes: { list: ['ok', { k: 'v\u0000' }] } },
+    });
     expect(attributes.json()).toEqual({ attributes: [NUL_MESSAGE] });
-    const key = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: { username: 'nul-key', name: 'x', attributes: { 'k\u0000': 1 } } });
+    const key = await app.request({
+      method: 'POST',
+      url: '/api/v3/core/users/',
+      payload: { username: 'nul-key', name: 'x', attributes: { 'k\u0000': 1 } },
+    });
     expect(key.json()).toEqual({ attributes: [NUL_MESSAGE] });
     expect([await count('users'), await count('groups')]).toEqual([users, groups]);
   });
@@ -64,13 +75,21 @@ describe('admin API (/api/v3): DRF 400 bodies', () => {
   it(`JSON nested deeper than ${MAX_JSON_DEPTH} levels is refused; ${MAX_JSON_DEPTH} levels are accepted`, async () => {
     const users = await count('users');
     for (const depth of [5000, MAX_JSON_DEPTH]) {
-      const res = await app.request({ method: 'POST', url: '/api/v3/core/users/', ...json(`{"username":"deep-${depth}","name":"x","attributes":${nested(depth)}}`) });
+      const res = await app.request({
+        method: 'POST',
+        url: '/api/v3/core/users/',
+        ...json(`{"username":"deep-${depth}","name":"x","attributes":${nested(depth)}}`),
+      });
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toEqual({ attributes: [DEPTH_MESSAGE] });
     }
     expect(await count('users')).toBe(users);
     // The body itself is level 1, so attributes may hold MAX_JSON_DEPTH - 1 levels.
-    const ok = await app.request({ method: 'POST', url: '/api/v3/core/users/', ...json(`{"username":"deep-ok","name":"x","attributes":${nested(MAX_JSON_DEPTH - 1)}}`) });
+    const ok = await app.request({
+      method: 'POST',
+      url: '/api/v3/core/users/',
+      ...json(`{"username":"deep-ok","name":"x","attributes":${nested(MAX_JSON_DEPTH - 1)}}`),
+    });
     expect(ok.statusCode, ok.body).toBe(201);
     const deepArray = await app.request({ method: 'POST', url: '/api/v3/core/users/', ...json('['.repeat(5000) + ']'.repeat(5000)) });
     expect(deepArray.statusCode).toBe(400);
@@ -117,7 +136,13 @@ describe('browser routes: the HTML error page with 400', () => {
   };
 
   it('a NUL in a source slug or a flow slug', async () => {
-    for (const url of ['/source/oauth/login/a%00b/', '/source/oauth/callback/%00/', '/source/saml/a%00b/', '/source/saml/a%00b/metadata/', '/if/flow/a%00b/']) {
+    for (const url of [
+      '/source/oauth/login/a%00b/',
+      '/source/oauth/callback/%00/',
+      '/source/saml/a%00b/',
+      '/source/saml/a%00b/metadata/',
+      '/if/flow/a%00b/',
+    ]) {
       expectPage(await app.request({ method: 'GET', url, token: null }));
     }
   });

@@ -6,8 +6,8 @@
 import { DOMParser } from '@xmldom/xmldom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createSamlSource } from './flows/saml/support.js';
-import { createScimSource, scimClient, USER_SCHEMA } from './scim/support.js';
+import { createSamlSource } from '../sources/saml/http/support.js';
+import { createScimSource, scimClient, USER_SCHEMA } from '../sources/scim/http/support.js';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
 const FORWARDED = { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
@@ -26,7 +26,7 @@ async function urlsSeenBy(app: TestApp, tag: string): Promise<Urls> {
   const md = await app.request({ method: 'GET', url: `/source/saml/${tag}/metadata/`, headers: FORWARDED, token: null });
   expect(md.statusCode, md.body).toBe(200);
   const doc = new DOMParser().parseFromString(md.body, 'text/xml').documentElement!;
-  const acs = doc.getElementsByTagNameNS(MD, 'AssertionConsumerService')[0]!.getAttribute('Location')!;
+  const acs = doc.getElementsByTagNameNS(MD, 'AssertionConsumerService')[0].getAttribute('Location')!;
   const source = await createScimSource(app);
   const created = await scimClient(app, source)('POST', '/Users', { schemas: [USER_SCHEMA], userName: `forwarded-${tag}` }, FORWARDED);
   expect(created.status).toBe(201);

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createSamlSourceViaApi } from './flows/saml/source-api.js';
+import { createSamlSourceViaApi } from '../sources/saml/http/source-api.js';
 
 let app: TestApp;
 
@@ -30,7 +30,7 @@ function directives(headers: Headers): Map<string, string[]> {
       .split(';')
       .map((d) => d.trim().split(/\s+/))
       .filter((parts) => parts[0])
-      .map(([name, ...values]) => [name as string, values]),
+      .map(([name, ...values]) => [name, values]),
   );
 }
 
@@ -54,10 +54,10 @@ function expectPageHeaders(headers: Headers, formAction: string[] = ["'self'"]):
 
 /** Every inline <script>/<style> of `body` is allowed by the CSP's hashes. */
 function expectInlineContentAllowed(body: string, csp: Map<string, string[]>): void {
-  for (const [, content] of body.matchAll(/<script>([\s\S]*?)<\/script>/g)) expect(csp.get('script-src')).toContain(sha256(content as string));
+  for (const [, content] of body.matchAll(/<script>([\s\S]*?)<\/script>/g)) expect(csp.get('script-src')).toContain(sha256(content));
   const styles = [...body.matchAll(/<style>([\s\S]*?)<\/style>/g)];
   expect(styles).toHaveLength(1);
-  expect(csp.get('style-src')).toContain(sha256(styles[0]![1] as string));
+  expect(csp.get('style-src')).toContain(sha256(styles[0][1]));
   expect(body).not.toMatch(/<script(?!>)/); // no script tag with attributes (src=…) either
 }
 

@@ -64,6 +64,7 @@ describe('forbidden imports are reported with the layer’s message', () => {
     ['src/http/flows/x.ts', "import { createStore } from '../../storage/sql/store.js';", 'http/ (routes, API framework)'],
     ['src/http/api/v3/sources/x.ts', "import { migrations } from '../../../../storage/migrations/index.js';", 'http/ (routes, API framework)'],
     ['src/http/x.ts', "import { samlStorage } from '../sources/saml/sql/verification-kps.js';", 'http/ (routes, API framework)'],
+    ['src/http/flows/x.ts', "import { createApp } from '../../app.js';", 'http/ (routes, API framework)'],
     ['src/sources/oauth/service.ts', "import { samlService } from '../saml/service.js';", 'A source kind’s use cases'],
     ['src/sources/oauth/service.ts', "import { samlKind } from '../saml/kind.js';", 'A source kind’s use cases'],
     ['src/sources/oauth/service.ts', "import { oauthApi } from './http/api.js';", 'A source kind’s use cases'],
@@ -187,6 +188,7 @@ describe('the environment and the console', () => {
 
   it('lets src/config/ and src/main.ts read process.env', async () => {
     expect(await problems('src/config/index.ts', 'export const port = process.env.PORT;')).toEqual([]);
+    expect(await problems('src/config/index.ts', "import { env } from 'node:process';\nexport const port = env.PORT;")).toEqual([]);
     expect(await problems('src/main.ts', 'export const port = process.env.PORT;')).toEqual([]);
   });
 
@@ -198,6 +200,16 @@ describe('the environment and the console', () => {
 });
 
 describe('coverage of src/', () => {
+  it('reports import() of a project file or of a computed name, which the import rules cannot see', async () => {
+    expect(await problems('src/protocols/oauth/x.ts', "export const store = await import('../../storage/sql/store.js');")).toEqual([
+      expect.objectContaining({ ruleId: 'no-restricted-syntax', message: expect.stringContaining('static import') }),
+    ]);
+    expect(await problems('src/services/x.ts', 'export const load = (name: string) => import(name);')).toEqual([
+      expect.objectContaining({ ruleId: 'no-restricted-syntax', message: expect.stringContaining('computed import()') }),
+    ]);
+    expect(await problems('src/security/x.ts', "export const x509 = await import('@peculiar/x509');")).toEqual([]);
+  });
+
   it('reports a file in a folder that belongs to no layer', async () => {
     expect(await problems('src/newlayer/x.ts', 'export const x = 1;')).toEqual([
       expect.objectContaining({ ruleId: 'no-restricted-syntax', message: expect.stringContaining('add it to LAYERS') }),

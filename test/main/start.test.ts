@@ -4,6 +4,7 @@
  * SIGTERM with exit 0, and refuses bad configuration with one message naming every problem.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -71,6 +72,61 @@ describe('npm start (dist/main.js)', () => {
     }
     const { code, stderr } = await exited;
     expect(code, stderr).toBe(0);
+  }, 120_000);
+
+  it('a second server on the same embedded data directory refuses to start, naming the first', async () => {
+    const [port, otherPort] = [await freePort(), await freePort()];
+    const lockedDir = mkdtempSync(path.join(tmpdir(), 'tributary-locked-'));
+    const env = { HOST: '127.0.0.1', TRIBUTARY_DATA_DIR: lockedDir };
+    const first = start({ ...env, PORT: String(port) });
+    const firstExit = exitOf(first);
+    try {
+      expect((await waitFor(`http://127.0.0.1:${port}/-/health/live/`, 60_000)).status).toBe(200);
+      const second = start({ ...env, PORT: String(otherPort) });
+      const { code, stderr } = await exitOf(second);
+      expect(code).toBe(1);
+      expect(stderr).toContain(`cannot open the embedded database in ${lockedDir}: it is in use by another process (PID ${first.pid})`);
+      // The first one is unaffected.
+      expect((await fetch(`http://127.0.0.1:${port}/-/health/ready/`)).status).toBe(200);
+    } finally {
+      first.kill('SIGTERM');
+    }
+    expect((await firstExit).code).toBe(0);
+    rmSync(lockedDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('SIGTERM with a request that never finishes: exits 1 once the grace period is over', async () => {
+    const port = await freePort();
+    const hungDir = mkdtempSync(path.join(tmpdir(), 'tributary-hung-'));
+    const child = start({
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      TRIBUTARY_DATA_DIR: hungDir,
+      TRIBUTARY_SHUTDOWN_GRACE_SECONDS: '1',
+      ...(TEST_DATABASE_URL ? { DATABASE_URL: TEST_DATABASE_URL } : {}),
+    });
+    const exited = exitOf(child);
+    let elapsed = 0;
+    try {
+      expect((await waitFor(`http://127.0.0.1:${port}/-/health/live/`, 60_000)).status).toBe(200);
+      // A request whose body never arrives stays in flight until the server gives up on it.
+      const socket = connect(port, '127.0.0.1');
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.on('error', () => undefined);
+      socket.write('POST /api/v3/core/groups/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"na');
+      await new Promise((r) => setTimeout(r, 200));
+      const started = Date.now();
+      child.kill('SIGTERM');
+      const { code } = await exited;
+      elapsed = Date.now() - started;
+      socket.destroy();
+      expect(code).toBe(1);
+    } finally {
+      child.kill('SIGKILL');
+      rmSync(hungDir, { recursive: true, force: true });
+    }
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(6_000);
   }, 120_000);
 
   it('refuses bad configuration with one message naming every problem', async () => {

@@ -58,7 +58,13 @@ function route(req: IncomingMessage, res: ServerResponse, body: string): void {
       return; // never answers
     case '/.well-known/openid-configuration':
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ issuer: base, authorization_endpoint: `${base}/a`, token_endpoint: `${base}/t`, userinfo_endpoint: `${base}/u`, jwks_uri: `${base}/secret-500` }),
+        JSON.stringify({
+          issuer: base,
+          authorization_endpoint: `${base}/a`,
+          token_endpoint: `${base}/t`,
+          userinfo_endpoint: `${base}/u`,
+          jwks_uri: `${base}/secret-500`,
+        }),
       );
     default:
       return void res.writeHead(404).end('not here');
@@ -100,14 +106,21 @@ function resolver(answers: Record<string, string[]>): HostResolver & { asked: st
 }
 
 async function failure(p: Promise<unknown>): Promise<Error> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(Error);
   return err as Error;
 }
 
 describe('createOutboundFetch + boundedFetch', () => {
   it('fetches from a loopback server by default (IdPs often live on private networks)', async () => {
-    const res = await boundedFetch(createOutboundFetch(), `${base}/ok`, { method: 'POST', body: 'payload', headers: { 'content-type': 'text/plain' } });
+    const res = await boundedFetch(createOutboundFetch(), `${base}/ok`, {
+      method: 'POST',
+      body: 'payload',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(res).toMatchObject({ status: 200, ok: true, text: 'hello POST payload', url: `${base}/ok` });
   });
 
@@ -122,7 +135,9 @@ describe('createOutboundFetch + boundedFetch', () => {
   it('refuses a name that resolves to a link-local address, without connecting', async () => {
     const lookup = resolver({ 'metadata.test': ['169.254.169.254'] });
     const before = connections;
-    const err = await failure(boundedFetch(createOutboundFetch({ lookup }), `http://metadata.test:${port}/latest/meta-data/`, { method: 'GET' }, { timeoutMs: 2_000 }));
+    const err = await failure(
+      boundedFetch(createOutboundFetch({ lookup }), `http://metadata.test:${port}/latest/meta-data/`, { method: 'GET' }, { timeoutMs: 2_000 }),
+    );
     expect(err).toBeInstanceOf(DestinationRefusedError);
     expect(err.message).toBe('Refused to connect to metadata.test: it resolves to a link-local address (cloud metadata range).');
     expect(lookup.asked).toEqual(['metadata.test']);
@@ -156,7 +171,11 @@ describe('createOutboundFetch + boundedFetch', () => {
 
   it('refuses a redirect to a name resolving to link-local (checked again on the new hop)', async () => {
     const lookup = resolver({ 'idp.test': ['127.0.0.1'], 'metadata.test': ['169.254.169.254'] });
-    const err = await failure(boundedFetch(createOutboundFetch({ lookup }), `http://idp.test:${port}/to?location=${encodeURIComponent('http://metadata.test/latest/')}`, { method: 'GET' }));
+    const err = await failure(
+      boundedFetch(createOutboundFetch({ lookup }), `http://idp.test:${port}/to?location=${encodeURIComponent('http://metadata.test/latest/')}`, {
+        method: 'GET',
+      }),
+    );
     expect(err).toBeInstanceOf(DestinationRefusedError);
     expect(lookup.asked).toEqual(['idp.test', 'metadata.test']);
   });
@@ -185,7 +204,11 @@ describe('createOutboundFetch + boundedFetch', () => {
   });
 
   it('keeps the method and body on 307', async () => {
-    const res = await boundedFetch(createOutboundFetch(), `${base}/to?status=307&location=/ok`, { method: 'POST', body: 'kept', headers: { authorization: 'Bearer same-origin' } });
+    const res = await boundedFetch(createOutboundFetch(), `${base}/to?status=307&location=/ok`, {
+      method: 'POST',
+      body: 'kept',
+      headers: { authorization: 'Bearer same-origin' },
+    });
     expect(res.text).toBe('hello POST kept');
     expect(seen.at(-1)?.headers.authorization).toBe('Bearer same-origin');
   });
@@ -203,8 +226,12 @@ describe('createOutboundFetch + boundedFetch', () => {
   });
 
   it('caps the body, after decompression too', async () => {
-    expect(await failure(boundedFetch(createOutboundFetch(), `${base}/big`, { method: 'GET' }, { maxBytes: 100_000 }))).toBeInstanceOf(ResponseTooLargeError);
-    expect(await failure(boundedFetch(createOutboundFetch(), `${base}/gzip-bomb`, { method: 'GET' }, { maxBytes: 100_000 }))).toBeInstanceOf(ResponseTooLargeError);
+    expect(await failure(boundedFetch(createOutboundFetch(), `${base}/big`, { method: 'GET' }, { maxBytes: 100_000 }))).toBeInstanceOf(
+      ResponseTooLargeError,
+    );
+    expect(await failure(boundedFetch(createOutboundFetch(), `${base}/gzip-bomb`, { method: 'GET' }, { maxBytes: 100_000 }))).toBeInstanceOf(
+      ResponseTooLargeError,
+    );
     expect((await boundedFetch(createOutboundFetch(), `${base}/gzip`, { method: 'GET' })).text).toBe('compressed hello');
   });
 
@@ -224,7 +251,9 @@ describe('createOutboundFetch + boundedFetch', () => {
   });
 
   it('the platform fetch is not used as is: redirects are still checked hop by hop', async () => {
-    const err = await failure(boundedFetch(globalThis.fetch, `${base}/to?location=${encodeURIComponent('http://169.254.169.254/')}`, { method: 'GET' }, { timeoutMs: 2_000 }));
+    const err = await failure(
+      boundedFetch(globalThis.fetch, `${base}/to?location=${encodeURIComponent('http://169.254.169.254/')}`, { method: 'GET' }, { timeoutMs: 2_000 }),
+    );
     expect(err).toBeInstanceOf(DestinationRefusedError);
   });
 });

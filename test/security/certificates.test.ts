@@ -18,7 +18,12 @@ let rsa: GeneratedPair;
 let ecdsa: GeneratedPair;
 beforeAll(async () => {
   [rsa, ecdsa] = await Promise.all([
-    generateSelfSigned({ commonName: 'rsa.example.com', subjectAltNames: ['rsa.example.com', 'alt.example.com'], validityDays: 365, algorithm: 'rsa' }),
+    generateSelfSigned({
+      commonName: 'rsa.example.com',
+      subjectAltNames: ['rsa.example.com', 'alt.example.com'],
+      validityDays: 365,
+      algorithm: 'rsa',
+    }),
     generateSelfSigned({ commonName: 'ecdsa.example.com', subjectAltNames: [], validityDays: 30, algorithm: 'ecdsa' }),
   ]);
 });
@@ -150,7 +155,11 @@ describe('loading @peculiar/x509 and reflect-metadata', () => {
     walk(path.join(root, 'src'));
     expect(offenders).toEqual([]);
     // The pattern itself catches the forms it must (and lets type-only imports through).
-    expect(["import 'reflect-metadata';", "import * as x509 from '@peculiar/x509';", "export { X509Certificate } from '@peculiar/x509';"].map((l) => LAZY.test(l))).toEqual([true, true, true]);
+    expect(
+      ["import 'reflect-metadata';", "import * as x509 from '@peculiar/x509';", "export { X509Certificate } from '@peculiar/x509';"].map((l) =>
+        LAZY.test(l),
+      ),
+    ).toEqual([true, true, true]);
     expect(LAZY.test("import type * as X509 from '@peculiar/x509';")).toBe(false);
   });
 
@@ -170,7 +179,12 @@ describe('loading @peculiar/x509 and reflect-metadata', () => {
       await app.close();
       process.stdout.write(JSON.stringify({ atStart, list: list.statusCode, afterList, generate: res.statusCode, afterGenerate }));
     `;
-    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', env: process.env, timeout: 60_000 });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+      env: process.env,
+      timeout: 60_000,
+    });
     expect(child.status, child.stderr).toBe(0);
     expect(JSON.parse(child.stdout)).toEqual({
       atStart: { x509: false, reflectMetadata: false },

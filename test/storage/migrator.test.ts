@@ -17,7 +17,10 @@ afterAll(async () => app?.close());
 
 describe('migrate()', () => {
   it('has applied every migration at boot, each recorded once', async () => {
-    const rows = await sql<{ name: string; n: number }>`SELECT name, count(*)::int AS n FROM tributary_migrations GROUP BY name ORDER BY name`.execute(app.db);
+    const rows = await sql<{
+      name: string;
+      n: number;
+    }>`SELECT name, count(*)::int AS n FROM tributary_migrations GROUP BY name ORDER BY name`.execute(app.db);
     expect(rows.rows).toEqual(migrations.map((m) => ({ name: m.name, n: 1 })));
   });
 
@@ -57,9 +60,14 @@ describe('migrate() on PostgreSQL', () => {
       // Exactly one of them applied everything; the other found nothing to do.
       const all = migrations.map((m) => m.name);
       expect([ra, rb].sort((x, y) => y.length - x.length)).toEqual([all, []]);
-      const rows = await sql<{ name: string; n: number }>`SELECT name, count(*)::int AS n FROM tributary_migrations GROUP BY name ORDER BY name`.execute(a.db);
+      const rows = await sql<{
+        name: string;
+        n: number;
+      }>`SELECT name, count(*)::int AS n FROM tributary_migrations GROUP BY name ORDER BY name`.execute(a.db);
       expect(rows.rows).toEqual(all.map((name) => ({ name, n: 1 })));
-      const tables = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = ${schema} AND table_name = 'users'`.execute(a.db);
+      const tables = await sql<{
+        n: number;
+      }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = ${schema} AND table_name = 'users'`.execute(a.db);
       expect(tables.rows[0].n).toBe(1);
     } finally {
       await a.close();

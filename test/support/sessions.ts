@@ -30,7 +30,12 @@ export function unsignedCookie(sessionId: string): string {
 }
 
 export async function createUser(app: TestApp, username: string, fields: { isActive?: boolean; email?: string; name?: string } = {}): Promise<User> {
-  return app.ctx.store.repos.users.create({ username, name: fields.name ?? username, email: fields.email ?? `${username}@example.com`, isActive: fields.isActive });
+  return app.ctx.store.repos.users.create({
+    username,
+    name: fields.name ?? username,
+    email: fields.email ?? `${username}@example.com`,
+    isActive: fields.isActive,
+  });
 }
 
 /** Creates an API token (or another intent) for `userId` and returns its key. */

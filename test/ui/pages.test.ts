@@ -2,11 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { UnsafeUrlError } from '../../src/domain/urls.js';
 import { AUTO_SUBMIT_SCRIPT, PAGE_STYLE, autoSubmitPage, formPage, messagePage } from '../../src/ui/pages.js';
 
-const SCRIPT_URLS = ['javascript:alert(document.cookie)', 'JavaScript:alert(1)', ' javascript:alert(1)', 'java\tscript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', '//evil.example/'];
+const SCRIPT_URLS = [
+  'javascript:alert(document.cookie)',
+  'JavaScript:alert(1)',
+  ' javascript:alert(1)',
+  'java\tscript:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  'vbscript:msgbox(1)',
+  '//evil.example/',
+];
 
 describe('autoSubmitPage', () => {
   it('renders a form posting to an http(s) URL, and names that target for the CSP', () => {
-    const page = autoSubmitPage({ title: 'Go', action: 'https://idp.example/sso?x=1&y=2', fields: { SAMLRequest: 'abc', RelayState: '/next' }, auto: true });
+    const page = autoSubmitPage({
+      title: 'Go',
+      action: 'https://idp.example/sso?x=1&y=2',
+      fields: { SAMLRequest: 'abc', RelayState: '/next' },
+      auto: true,
+    });
     expect(page.formTarget).toBe('https://idp.example/sso?x=1&y=2');
     expect(page.html).toContain('<form method="post" action="https://idp.example/sso?x=1&amp;y=2">');
     expect(page.html).toContain(`<script>${AUTO_SUBMIT_SCRIPT}</script>`);

@@ -19,15 +19,15 @@ export interface UsedBy {
 
 export interface CrudHandlers<T> {
   /** Called first on every operation: authorises the caller (throws 403). */
-  authorize(request: FastifyRequest, op: 'list' | 'create' | 'retrieve' | 'update' | 'destroy'): Promise<void>;
-  list?(request: FastifyRequest, query: ListQuery): Promise<Page<T>>;
-  get?(request: FastifyRequest, lookup: string): Promise<T>;
-  create?(request: FastifyRequest, data: Record<string, unknown>): Promise<T>;
-  update?(request: FastifyRequest, lookup: string, data: Record<string, unknown>, mode: ValidationMode): Promise<T>;
-  destroy?(request: FastifyRequest, lookup: string): Promise<void>;
-  usedBy?(request: FastifyRequest, lookup: string): Promise<UsedBy[]>;
+  authorize: (request: FastifyRequest, op: 'list' | 'create' | 'retrieve' | 'update' | 'destroy') => Promise<void>;
+  list?: (request: FastifyRequest, query: ListQuery) => Promise<Page<T>>;
+  get?: (request: FastifyRequest, lookup: string) => Promise<T>;
+  create?: (request: FastifyRequest, data: Record<string, unknown>) => Promise<T>;
+  update?: (request: FastifyRequest, lookup: string, data: Record<string, unknown>, mode: ValidationMode) => Promise<T>;
+  destroy?: (request: FastifyRequest, lookup: string) => Promise<void>;
+  usedBy?: (request: FastifyRequest, lookup: string) => Promise<UsedBy[]>;
   /** Renders entities; receives the whole page so relations can be loaded in one query. */
-  serialize(request: FastifyRequest, items: T[]): Promise<Record<string, unknown>[]>;
+  serialize: (request: FastifyRequest, items: T[]) => Promise<Record<string, unknown>[]>;
 }
 
 export interface CrudResource<T> {
@@ -52,7 +52,14 @@ export function listQueryParameters(spec: ListSpec): Array<{ name: string; schem
   ];
   if (spec.search) params.push({ name: 'search', schema: { type: 'string' }, description: 'A search term.' });
   for (const [name, f] of Object.entries(spec.filters)) {
-    const schema = f.type === 'integer' ? { type: 'integer' } : f.type === 'boolean' ? { type: 'boolean' } : f.type === 'uuid' ? { type: 'string', format: 'uuid' } : { type: 'string' };
+    const schema =
+      f.type === 'integer'
+        ? { type: 'integer' }
+        : f.type === 'boolean'
+          ? { type: 'boolean' }
+          : f.type === 'uuid'
+            ? { type: 'string', format: 'uuid' }
+            : { type: 'string' };
     params.push({ name, schema: f.multi ? { type: 'array', items: schema } : schema });
   }
   return params;
@@ -73,7 +80,14 @@ export function registerCrud<T>(api: ApiRegistry, r: CrudResource<T>): void {
   if (h.list) {
     const list = h.list;
     api.route(
-      { method: 'GET', path: r.basePath, operationId: `${r.operationPrefix}_list`, tag: r.tag, response: paginatedSchema, queryParameters: listQueryParameters(r.listSpec) },
+      {
+        method: 'GET',
+        path: r.basePath,
+        operationId: `${r.operationPrefix}_list`,
+        tag: r.tag,
+        response: paginatedSchema,
+        queryParameters: listQueryParameters(r.listSpec),
+      },
       async (req) => {
         await h.authorize(req, 'list');
         const parsed = parseListQuery(r.listSpec, req.query as Query);
@@ -85,7 +99,15 @@ export function registerCrud<T>(api: ApiRegistry, r: CrudResource<T>): void {
   if (h.create) {
     const create = h.create;
     api.route(
-      { method: 'POST', path: r.basePath, operationId: `${r.operationPrefix}_create`, tag: r.tag, requestBody: schemas.request, response: schemas.response, status: 201 },
+      {
+        method: 'POST',
+        path: r.basePath,
+        operationId: `${r.operationPrefix}_create`,
+        tag: r.tag,
+        requestBody: schemas.request,
+        response: schemas.response,
+        status: 201,
+      },
       async (req) => {
         await h.authorize(req, 'create');
         return one(req, await create(req, validateBody(r.serializer, req.body, 'create')));
@@ -105,10 +127,13 @@ export function registerCrud<T>(api: ApiRegistry, r: CrudResource<T>): void {
       ['PUT', 'update', 'update'],
       ['PATCH', 'partial', 'partial_update'],
     ] as const) {
-      api.route({ method, path: item, operationId: `${r.operationPrefix}_${op}`, tag: r.tag, requestBody: schemas.request, response: schemas.response }, async (req) => {
-        await h.authorize(req, 'update');
-        return one(req, await update(req, lookupOf(req), validateBody(r.serializer, req.body, mode), mode));
-      });
+      api.route(
+        { method, path: item, operationId: `${r.operationPrefix}_${op}`, tag: r.tag, requestBody: schemas.request, response: schemas.response },
+        async (req) => {
+          await h.authorize(req, 'update');
+          return one(req, await update(req, lookupOf(req), validateBody(r.serializer, req.body, mode), mode));
+        },
+      );
     }
   }
   if (h.destroy) {
@@ -121,7 +146,13 @@ export function registerCrud<T>(api: ApiRegistry, r: CrudResource<T>): void {
   const usedBy = h.usedBy ?? (h.get ? async (req: FastifyRequest, lookup: string) => (await h.get!(req, lookup), []) : undefined);
   if (usedBy) {
     api.route(
-      { method: 'GET', path: `${item}used_by/`, operationId: `${r.operationPrefix}_used_by_list`, tag: r.tag, response: { type: 'array', items: { $ref: '#/components/schemas/UsedBy' } } },
+      {
+        method: 'GET',
+        path: `${item}used_by/`,
+        operationId: `${r.operationPrefix}_used_by_list`,
+        tag: r.tag,
+        response: { type: 'array', items: { $ref: '#/components/schemas/UsedBy' } },
+      },
       async (req) => {
         await h.authorize(req, 'retrieve');
         return usedBy(req, lookupOf(req));

@@ -53,7 +53,6 @@ export function pythonType(v: unknown): string {
   }
 }
 
-
 export function isValidUrl(v: string): boolean {
   // Django's URLValidator wants scheme://host; WHATWG URL alone accepts "ftp:/host".
   if (!/^(https?|ftps?):\/\/[^\s/?#]/i.test(v)) return false;

@@ -78,7 +78,13 @@ export function parseListQuery(spec: ListSpec, q: Query): ParsedList {
 
   const ordering: ListQuery['ordering'] = [];
   const rawOrdering = first(q.ordering);
-  const terms = rawOrdering && rawOrdering.trim() !== '' ? rawOrdering.split(',').map((t) => t.trim()).filter(Boolean) : spec.defaultOrdering;
+  const terms =
+    rawOrdering && rawOrdering.trim() !== ''
+      ? rawOrdering
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean)
+      : spec.defaultOrdering;
   for (const term of terms) {
     const desc = term.startsWith('-');
     const name = desc ? term.slice(1) : term;
@@ -89,7 +95,7 @@ export function parseListQuery(spec: ListSpec, q: Query): ParsedList {
     ordering.push({ field, desc });
   }
 
-  const search = spec.search ? (first(q.search)?.trim() || null) : null;
+  const search = spec.search ? first(q.search)?.trim() || null : null;
 
   // DRF: an invalid or non-positive page_size silently falls back to the default; larger caps at max.
   let pageSize = DEFAULT_PAGE_SIZE;

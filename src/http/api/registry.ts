@@ -28,7 +28,10 @@ export class ApiRegistry {
   readonly operations: OperationDoc[] = [];
   readonly #methods = new Map<string, Set<HttpMethod>>();
 
-  constructor(private readonly app: FastifyInstance, private readonly prefix = '/api/v3') {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly prefix = '/api/v3',
+  ) {}
 
   /** Answers every other method on a known path with DRF's 405; call after the last route. */
   finalize(): void {
@@ -38,7 +41,11 @@ export class ApiRegistry {
       this.app.route({
         method: missing,
         url: this.prefix + path,
-        handler: async (request, reply) => reply.status(405).header('allow', [...served].join(', ')).send({ detail: `Method "${request.method}" not allowed.` }),
+        handler: async (request, reply) =>
+          reply
+            .status(405)
+            .header('allow', [...served].join(', '))
+            .send({ detail: `Method "${request.method}" not allowed.` }),
       });
     }
   }
@@ -65,7 +72,13 @@ export class ApiRegistry {
     for (const op of this.operations) {
       const oaPath = op.path.replace(/:([a-zA-Z_]+)/g, '{$1}');
       const params = [...op.path.matchAll(/:([a-zA-Z_]+)/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
-      const query = (op.queryParameters ?? []).map((q) => ({ name: q.name, in: 'query', required: false, schema: q.schema, ...(q.description ? { description: q.description } : {}) }));
+      const query = (op.queryParameters ?? []).map((q) => ({
+        name: q.name,
+        in: 'query',
+        required: false,
+        schema: q.schema,
+        ...(q.description ? { description: q.description } : {}),
+      }));
       const status = String(op.status ?? 200);
       paths[oaPath] ??= {};
       paths[oaPath][op.method.toLowerCase()] = {
@@ -76,7 +89,10 @@ export class ApiRegistry {
         ...(op.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: op.requestBody } } } } : {}),
         security: [{ authentik: [] }],
         responses: {
-          [status]: status === '204' ? { description: 'No response body' } : { description: '', content: { 'application/json': { schema: op.response ?? {} } } },
+          [status]:
+            status === '204'
+              ? { description: 'No response body' }
+              : { description: '', content: { 'application/json': { schema: op.response ?? {} } } },
           '400': { $ref: '#/components/responses/ValidationErrorResponse' },
           '403': { $ref: '#/components/responses/GenericErrorResponse' },
         },
@@ -91,7 +107,9 @@ export class ApiRegistry {
           Pagination: {
             type: 'object',
             required: ['next', 'previous', 'count', 'current', 'total_pages', 'start_index', 'end_index'],
-            properties: Object.fromEntries(['next', 'previous', 'count', 'current', 'total_pages', 'start_index', 'end_index'].map((k) => [k, { type: 'number' }])),
+            properties: Object.fromEntries(
+              ['next', 'previous', 'count', 'current', 'total_pages', 'start_index', 'end_index'].map((k) => [k, { type: 'number' }]),
+            ),
           },
           UsedBy: {
             type: 'object',
@@ -109,11 +127,23 @@ export class ApiRegistry {
         responses: {
           ValidationErrorResponse: {
             description: '',
-            content: { 'application/json': { schema: { type: 'object', properties: { non_field_errors: { type: 'array', items: { type: 'string' } }, code: { type: 'string' } }, additionalProperties: {} } } },
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { non_field_errors: { type: 'array', items: { type: 'string' } }, code: { type: 'string' } },
+                  additionalProperties: {},
+                },
+              },
+            },
           },
           GenericErrorResponse: {
             description: '',
-            content: { 'application/json': { schema: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' }, code: { type: 'string' } } } } },
+            content: {
+              'application/json': {
+                schema: { type: 'object', required: ['detail'], properties: { detail: { type: 'string' }, code: { type: 'string' } } },
+              },
+            },
           },
         },
       },

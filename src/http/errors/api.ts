@@ -4,11 +4,12 @@
  * 403/404 `{detail, code?}`. Unexpected errors are logged in full and answered generically.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, unreachable, ValidationError } from '../../errors/index.js';
+import { AppError, unreachable, ValidationError, type ThrottledError } from '../../errors/index.js';
 
 export interface ErrorResponse {
   status: number;
   body: Record<string, unknown>;
+  headers?: Record<string, string>;
 }
 
 function detail(status: number, message: string, code?: string): ErrorResponse {
@@ -24,7 +25,11 @@ function fastifyError(e: FastifyError): ErrorResponse | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return detail(413, 'Request body is too large.', 'payload_too_large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return detail(415, e.message.startsWith('Unsupported media type "') ? e.message : 'Unsupported media type in request.', 'unsupported_media_type');
+      return detail(
+        415,
+        e.message.startsWith('Unsupported media type "') ? e.message : 'Unsupported media type in request.',
+        'unsupported_media_type',
+      );
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return detail(400, 'Request body size did not match Content-Length.', 'parse_error');
   }
@@ -57,6 +62,8 @@ export function apiErrorResponse(error: unknown): ErrorResponse | null {
         return detail(400, error.message, error.code ?? 'unique');
       case 'payload_too_large':
         return detail(413, error.message, error.code);
+      case 'throttled':
+        return { ...detail(429, error.message, error.code), headers: { 'retry-after': String((error as ThrottledError).retryAfterSeconds) } };
       case 'upstream':
         return detail(502, error.message, error.code ?? 'upstream_error');
       case 'protocol':
@@ -76,6 +83,7 @@ export function apiErrorResponse(error: unknown): ErrorResponse | null {
 export function apiErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const mapped = apiErrorResponse(error);
   if (mapped) {
+    if (mapped.headers) void reply.headers(mapped.headers);
     void reply.status(mapped.status).send(mapped.body);
     return;
   }

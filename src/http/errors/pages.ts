@@ -3,7 +3,7 @@
  * stack trace. The only place that picks status codes for pages.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, unreachable, ValidationError } from '../../errors/index.js';
+import { AppError, ThrottledError, unreachable, ValidationError } from '../../errors/index.js';
 import { messagePage } from '../../ui/pages.js';
 import { RejectedInputError } from '../input-guard.js';
 
@@ -18,6 +18,8 @@ function statusOf(e: AppError): number {
       return (e as AppError & { status: number }).status;
     case 'upstream':
       return 502;
+    case 'throttled':
+      return 429;
     case 'internal':
       return 500;
     case 'validation':
@@ -33,8 +35,10 @@ function statusOf(e: AppError): number {
 
 export function pageErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof AppError) {
-    const message = error instanceof ValidationError ? Object.values(error.fields).flat().concat(error.nonField).join(' ') || error.message : error.message;
+    const message =
+      error instanceof ValidationError ? Object.values(error.fields).flat().concat(error.nonField).join(' ') || error.message : error.message;
     const title = statusOf(error) === 404 ? 'Not found' : error instanceof RejectedInputError ? 'Bad request' : 'Authentication failed';
+    if (error instanceof ThrottledError) void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(statusOf(error)).type('text/html; charset=utf-8').send(messagePage(title, message));
     return;
   }
@@ -44,5 +48,8 @@ export function pageErrorHandler(error: unknown, request: FastifyRequest, reply:
     return;
   }
   request.log.error({ err: error }, 'unhandled error on a page');
-  void reply.status(500).type('text/html; charset=utf-8').send(messagePage('Something went wrong', 'An unexpected error occurred. Please try again later.'));
+  void reply
+    .status(500)
+    .type('text/html; charset=utf-8')
+    .send(messagePage('Something went wrong', 'An unexpected error occurred. Please try again later.'));
 }

@@ -35,6 +35,8 @@ function fromAppError(e: AppError): ScimErrorResponse | null {
       return body(403, undefined, e.message);
     case 'payload_too_large':
       return body(413, undefined, e.message);
+    case 'throttled':
+      return body(429, undefined, e.message);
     case 'protocol':
       return body((e as AppError & { status: number }).status, undefined, e.message);
     case 'mapping':

@@ -1,7 +1,9 @@
 /**
  * The browser's session for flow pages: loaded lazily from the database, written back once per
  * response, id rotated on every login (session fixation). Cookie: HttpOnly, SameSite=Lax (so
- * top-level redirects back from an IdP carry it), Secure when the public URL is https.
+ * top-level redirects back from an IdP carry it), Secure when the public URL is https. Beside it
+ * the `authentik_csrf` cookie: the token script on our pages echoes when it calls the admin API
+ * with this session (see ../csrf.ts), replaced whenever the session id changes.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -9,6 +11,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { endSession, loadSession, saveSession, startSession, SESSION_TTL_MS, type LoadedSession } from '../../services/sessions.js';
 import type { Flash } from '../../ui/pages.js';
 import { SESSION_COOKIE, sessionIdFromCookie } from '../auth.js';
+import { clearCsrfCookie, issueCsrfCookie } from '../csrf.js';
 
 export class BrowserSession {
   #session: LoadedSession | null;
@@ -16,7 +19,10 @@ export class BrowserSession {
   #rotated = false;
   #ended = false;
 
-  private constructor(private readonly ctx: ServiceContext, session: LoadedSession | null) {
+  private constructor(
+    private readonly ctx: ServiceContext,
+    session: LoadedSession | null,
+  ) {
     this.#session = session;
   }
 
@@ -113,6 +119,7 @@ export class BrowserSession {
       if (this.#session?.id) await endSession(this.ctx, this.#session.id);
       if (previous && previous !== this.#session?.id) await endSession(this.ctx, previous);
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      clearCsrfCookie(reply);
       return;
     }
     if (this.#rotated && previous) await endSession(this.ctx, previous);
@@ -127,5 +134,7 @@ export class BrowserSession {
         maxAge: Math.floor(SESSION_TTL_MS / 1000),
       });
     }
+    // Only a signed-in session can call the admin API.
+    if (this.#session?.id && this.#session.userId !== null) issueCsrfCookie(this.ctx, request, reply, this.#session.id);
   }
 }

@@ -7,7 +7,13 @@ import { allowFormAction } from '../security-headers.js';
 import type { BrowserSession } from './browser-session.js';
 
 /** Sends a page; a page that posts a form elsewhere (FormPostPage) gets that target allowed by its CSP. */
-export async function sendPage(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, status: number, body: string | FormPostPage): Promise<FastifyReply> {
+export async function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: BrowserSession,
+  status: number,
+  body: string | FormPostPage,
+): Promise<FastifyReply> {
   await session.commit(request, reply);
   let html = body;
   if (typeof body !== 'string') {
@@ -17,7 +23,12 @@ export async function sendPage(request: FastifyRequest, reply: FastifyReply, ses
   return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
 }
 
-export async function sendOutcome(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, outcome: FlowOutcome): Promise<FastifyReply> {
+export async function sendOutcome(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: BrowserSession,
+  outcome: FlowOutcome,
+): Promise<FastifyReply> {
   switch (outcome.kind) {
     case 'redirect': {
       // Last line of defence: a stored `javascript:` URL must never become a Location.

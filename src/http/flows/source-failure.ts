@@ -16,7 +16,13 @@ import { sendOutcome, sendPage } from './render.js';
  */
 export type FailureStyle = 'back-to-login' | 'page';
 
-export async function sourceLoginFailed(request: FastifyRequest, reply: FastifyReply, session: BrowserSession, error: unknown, style: FailureStyle): Promise<FastifyReply> {
+export async function sourceLoginFailed(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  session: BrowserSession,
+  error: unknown,
+  style: FailureStyle,
+): Promise<FastifyReply> {
   if (error instanceof NotFoundError || !(error instanceof AppError)) throw error;
   request.log.info({ reason: error.message, code: error.code }, 'source sign-in refused');
   if (style === 'page') return sendPage(request, reply, session, 400, messagePage('Authentication failed', error.message, session.takeFlashes()));

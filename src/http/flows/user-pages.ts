@@ -20,7 +20,13 @@ export async function loginButtons(ctx: ServiceContext, next: string): Promise<R
 export async function userConnectionsView(ctx: ServiceContext, userId: number): Promise<Raw> {
   const repos = ctx.store.repos;
   const user = await repos.users.byId(userId);
-  const page = await repos.userConnections.list(null, { filters: [{ field: 'user', value: userId }], search: null, ordering: [], offset: 0, limit: 100 });
+  const page = await repos.userConnections.list(null, {
+    filters: [{ field: 'user', value: userId }],
+    search: null,
+    ordering: [],
+    offset: 0,
+    limit: 100,
+  });
   const sources = new Map((await repos.sources.byUuids(page.items.map((c) => c.sourceUuid))).map((s) => [s.uuid, s]));
   const available = await repos.sources.enabledOfKinds(BROWSER_KINDS);
   const linked = new Set(page.items.map((c) => c.sourceUuid));

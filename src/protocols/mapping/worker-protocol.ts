@@ -14,5 +14,4 @@ export type ToWorker = VmRequest & { seq: number };
 
 export type FromWorker =
   /** `osThreadId`: the OS thread id (Linux), so the pool can read the thread's own CPU time. */
-  | { type: 'ready'; osThreadId: number | null }
-  | { type: 'result'; seq: number; outcome: VmOutcome };
+  { type: 'ready'; osThreadId: number | null } | { type: 'result'; seq: number; outcome: VmOutcome };

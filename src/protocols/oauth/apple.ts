@@ -17,8 +17,7 @@ export interface AppleConsumerKey {
   keyId: string;
 }
 
-export const APPLE_KEY_FORMAT_ERROR =
-  "Apple consumer key must have the form 'services_id;team_id;key_id'.";
+export const APPLE_KEY_FORMAT_ERROR = "Apple consumer key must have the form 'services_id;team_id;key_id'.";
 
 /** Parse `services_id;team_id;key_id`; `null` when malformed (fewer than 3 non-empty parts). */
 export function parseAppleConsumerKey(consumerKey: string): AppleConsumerKey | null {
@@ -33,22 +32,14 @@ export function appleClientId(consumerKey: string): string {
 }
 
 /** ES256 JWT: header kid = key_id; iss = team_id, sub = services_id, aud = Apple, exp = +180 d. */
-export async function createAppleClientSecret(input: {
-  consumerKey: string;
-  privateKeyPem: string;
-  now?: Clock;
-}): Promise<string> {
+export async function createAppleClientSecret(input: { consumerKey: string; privateKeyPem: string; now?: Clock }): Promise<string> {
   const key = parseAppleConsumerKey(input.consumerKey);
   if (!key) throw oauthError(APPLE_KEY_FORMAT_ERROR, 'apple_consumer_key_malformed');
   let privateKey: CryptoKey;
   try {
     privateKey = await importPKCS8(input.privateKeyPem.trim(), 'ES256');
   } catch (cause) {
-    throw oauthError(
-      'Apple private key (consumer secret) is not a PKCS#8 P-256 key.',
-      'apple_private_key_invalid',
-      cause,
-    );
+    throw oauthError('Apple private key (consumer secret) is not a PKCS#8 P-256 key.', 'apple_private_key_invalid', cause);
   }
   const iat = Math.floor((input.now ?? (() => new Date()))().getTime() / 1000);
   return new SignJWT({})

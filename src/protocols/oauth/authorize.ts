@@ -34,25 +34,14 @@ export interface AuthorizationRequest {
 }
 
 /** Parameters a configured URL can never override. */
-const PROTECTED = new Set([
-  'client_id',
-  'appid',
-  'redirect_uri',
-  'response_type',
-  'state',
-  'nonce',
-  'code_challenge',
-  'code_challenge_method',
-]);
+const PROTECTED = new Set(['client_id', 'appid', 'redirect_uri', 'response_type', 'state', 'nonce', 'code_challenge', 'code_challenge_method']);
 
 /** RFC 7636 §4.1: 43–128 chars of [A-Za-z0-9-._~]; 96 random bytes → 128 base64url chars. */
 export function randomCodeVerifier(): string {
   return randomBytes(96).toString('base64url');
 }
 
-export async function buildAuthorizationRequest(
-  input: AuthorizationRequestInput,
-): Promise<AuthorizationRequest> {
+export async function buildAuthorizationRequest(input: AuthorizationRequestInput): Promise<AuthorizationRequest> {
   const type = asProviderType(input.type);
   const { source } = input;
   const pkce = effectivePkce(type, source);
@@ -69,8 +58,7 @@ export async function buildAuthorizationRequest(
   params.set('state', state);
   if (nonce) params.set('nonce', nonce);
   if (codeVerifier) {
-    const challenge =
-      pkce === 'S256' ? await calculatePKCECodeChallenge(codeVerifier) : codeVerifier;
+    const challenge = pkce === 'S256' ? await calculatePKCECodeChallenge(codeVerifier) : codeVerifier;
     params.set('code_challenge', challenge);
     params.set('code_challenge_method', pkce);
   }
@@ -115,7 +103,5 @@ function normaliseScope(scope: string): string {
 
 /** `%20` for spaces (not `+`), like the reference's `quote`-based encoding. */
 function encodeParams(params: Map<string, string>): string {
-  return [...params]
-    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-    .join('&');
+  return [...params].map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
 }

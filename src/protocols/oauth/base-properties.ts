@@ -46,14 +46,11 @@ export const oidcProperties: PropertyBuilder = (p) =>
     name: str(p['name']),
   });
 
-export const oktaProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['nickname']), email: str(p['email']), name: str(p['name']) });
+export const oktaProperties: PropertyBuilder = (p) => compact({ username: str(p['nickname']), email: str(p['email']), name: str(p['name']) });
 
-export const appleProperties: PropertyBuilder = (p) =>
-  compact({ email: str(p['email']), name: str(p['name']) });
+export const appleProperties: PropertyBuilder = (p) => compact({ email: str(p['email']), name: str(p['name']) });
 
-export const discordProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['username']), email: str(p['email']), name: str(p['username']) });
+export const discordProperties: PropertyBuilder = (p) => compact({ username: str(p['username']), email: str(p['email']), name: str(p['username']) });
 
 export const entraProperties: PropertyBuilder = (p) => {
   const other = p['otherMails'];
@@ -65,18 +62,15 @@ export const entraProperties: PropertyBuilder = (p) => {
   });
 };
 
-export const facebookProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['name']), email: str(p['email']), name: str(p['name']) });
+export const facebookProperties: PropertyBuilder = (p) => compact({ username: str(p['name']), email: str(p['email']), name: str(p['name']) });
 
 /** GitHub's `/emails` fallback is supplied by the profile step (see profile.ts). */
-export const githubProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['login']), email: str(p['email']), name: str(p['name']) });
+export const githubProperties: PropertyBuilder = (p) => compact({ username: str(p['login']), email: str(p['email']), name: str(p['name']) });
 
 export const gitlabProperties: PropertyBuilder = (p) =>
   compact({ username: str(p['preferred_username']), email: str(p['email']), name: str(p['name']) });
 
-export const googleProperties: PropertyBuilder = (p) =>
-  compact({ email: str(p['email']), name: str(p['name']) });
+export const googleProperties: PropertyBuilder = (p) => compact({ email: str(p['email']), name: str(p['name']) });
 
 export const mailcowProperties: PropertyBuilder = (p) =>
   compact({ username: str(p['full_name']), email: str(p['email']), name: str(p['full_name']) });
@@ -88,11 +82,9 @@ export const patreonProperties: PropertyBuilder = (p) =>
     name: str(at(p, 'data', 'attributes', 'full_name')),
   });
 
-export const redditProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['name']), name: str(p['name']) });
+export const redditProperties: PropertyBuilder = (p) => compact({ username: str(p['name']), name: str(p['name']) });
 
-export const slackProperties: PropertyBuilder = (p) =>
-  compact({ username: str(p['name']), email: str(p['email']), name: str(p['name']) });
+export const slackProperties: PropertyBuilder = (p) => compact({ username: str(p['name']), email: str(p['email']), name: str(p['name']) });
 
 export const twitchProperties: PropertyBuilder = (p) =>
   compact({
@@ -101,8 +93,7 @@ export const twitchProperties: PropertyBuilder = (p) =>
     name: str(p['preferred_username']),
   });
 
-export const twitterProperties: PropertyBuilder = (p) =>
-  compact({ username: str(at(p, 'data', 'username')), name: str(at(p, 'data', 'name')) });
+export const twitterProperties: PropertyBuilder = (p) => compact({ username: str(at(p, 'data', 'username')), name: str(at(p, 'data', 'name')) });
 
 const WECHAT_ATTRIBUTES = ['headimgurl', 'sex', 'city', 'province', 'country', 'unionid', 'openid'];
 
@@ -124,9 +115,7 @@ export const rawProperties: PropertyBuilder = (p) => compact({ ...p });
 
 export const oidcEmailVerified: EmailVerifiedReader = (p) => bool(p['email_verified']);
 export const noEmailVerification: EmailVerifiedReader = () => null;
-export const googleEmailVerified: EmailVerifiedReader = (p) =>
-  bool(p['verified_email']) ?? bool(p['email_verified']);
+export const googleEmailVerified: EmailVerifiedReader = (p) => bool(p['verified_email']) ?? bool(p['email_verified']);
 /** Discord's user object: `verified` = "whether the email on this account has been verified". */
 export const discordEmailVerified: EmailVerifiedReader = (p) => bool(p['verified']);
-export const patreonEmailVerified: EmailVerifiedReader = (p) =>
-  bool(at(p, 'data', 'attributes', 'is_email_verified'));
+export const patreonEmailVerified: EmailVerifiedReader = (p) => bool(at(p, 'data', 'attributes', 'is_email_verified'));

@@ -28,18 +28,14 @@ function param(params: CallbackParams, name: string): string | undefined {
  * `params` = query for GET callbacks, form body for POST callbacks (Apple's form_post).
  * Returns the authorization code, or throws with the user-facing reason.
  */
-export function readAuthorizationResponse(input: {
-  params: CallbackParams;
-  expectedState: string | null | undefined;
-}): { code: string } {
+export function readAuthorizationResponse(input: { params: CallbackParams; expectedState: string | null | undefined }): { code: string } {
   const state = param(input.params, 'state');
   if (!isStatePresent(input.expectedState) || state !== input.expectedState) {
     throw oauthError(REASONS.stateCheckFailed, 'state_mismatch');
   }
   const code = param(input.params, 'code');
   if (!code) {
-    const reason =
-      param(input.params, 'error_description') || param(input.params, 'error') || REASONS.noToken;
+    const reason = param(input.params, 'error_description') || param(input.params, 'error') || REASONS.noToken;
     throw oauthError(reason, 'no_code');
   }
   return { code };

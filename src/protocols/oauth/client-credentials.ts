@@ -7,11 +7,7 @@ export function resolveClientId(type: ProviderType, source: OAuthSourceConfig): 
   return type.name === 'apple' ? appleClientId(source.consumerKey) : source.consumerKey;
 }
 
-export async function resolveClientSecret(
-  type: ProviderType,
-  source: OAuthSourceConfig,
-  now?: Clock,
-): Promise<string> {
+export async function resolveClientSecret(type: ProviderType, source: OAuthSourceConfig, now?: Clock): Promise<string> {
   if (type.name !== 'apple') return source.consumerSecret;
   return createAppleClientSecret({
     consumerKey: source.consumerKey,

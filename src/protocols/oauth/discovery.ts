@@ -45,12 +45,7 @@ async function getJson(
   if (!isHttpUrl(url)) throw new DiscoveryError(field, 'URL must be an absolute http(s) URL.');
   let res;
   try {
-    res = await boundedFetch(
-      fetchPort,
-      url,
-      { method: 'GET', headers: { Accept: 'application/json' } },
-      { ...DISCOVERY_LIMITS, ...limits },
-    );
+    res = await boundedFetch(fetchPort, url, { method: 'GET', headers: { Accept: 'application/json' } }, { ...DISCOVERY_LIMITS, ...limits });
   } catch (cause) {
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new DiscoveryError(field, message, cause);
@@ -140,11 +135,7 @@ export async function discoverOidcConfiguration(input: {
 }
 
 /** Fetch a JWKS and check its shape (`{keys: [{kty, …}, …]}`). */
-export async function fetchJwks(input: {
-  jwksUrl: string;
-  fetch: FetchPort;
-  limits?: FetchLimits;
-}): Promise<JSONWebKeySet> {
+export async function fetchJwks(input: { jwksUrl: string; fetch: FetchPort; limits?: FetchLimits }): Promise<JSONWebKeySet> {
   const json = await getJson('jwks_url', input.jwksUrl, input.fetch, input.limits);
   const keys = isJsonObject(json) ? json['keys'] : undefined;
   if (!Array.isArray(keys) || !keys.every((k) => isJsonObject(k) && typeof k['kty'] === 'string')) {

@@ -1,6 +1,7 @@
 /**
  * id_token verification with jose (OIDC Core §3.1.3.7). Safer than authentik:
- * the issuer is checked when known, expiry, issue time and nonce always, only asymmetric
+ * the issuer is checked when given (fetchProfile refuses to verify without one), expiry, issue
+ * time and nonce always, only asymmetric
  * algorithms are accepted (never `none`, never HS* — a public JWKS must not become an HMAC
  * secret).
  * Keys: the source's cached JWKS first; on a kid miss one refetch of the JWKS URL (rotation).
@@ -14,7 +15,16 @@ import { isJsonObject } from './http.js';
 import type { Clock, FetchPort } from './types.js';
 
 export const ALLOWED_ID_TOKEN_ALGORITHMS = [
-  'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
   'Ed25519',
 ] as const;
 
@@ -25,6 +35,7 @@ export const ID_TOKEN_REASONS = {
   malformed: 'ID token is malformed.',
   algorithm: 'ID token algorithm is not allowed.',
   noKeys: 'No keys are available to verify the ID token.',
+  noIssuer: 'This source has no issuer configured, so its ID tokens cannot be verified.',
   keysUnavailable: 'Could not fetch the keys to verify the ID token.',
   keyNotFound: 'ID token signing key not found.',
   keyAmbiguous: 'ID token signing key is ambiguous.',
@@ -49,8 +60,8 @@ export interface IdTokenVerificationInput {
   /** Fetched when nothing is cached, or once on a kid miss. Needs `fetch`. */
   jwksUrl?: string | null;
   fetch?: FetchPort;
-  /** From the well-known document; not checked when unknown. */
-  expectedIssuer?: string | null;
+  /** The issuer, or the spellings of it, the token must name; not checked when null or empty. */
+  expectedIssuer?: string | readonly string[] | null;
   /** The nonce sent with the authorization request; checked when given. */
   nonce?: string | null;
   now?: Clock;
@@ -83,16 +94,23 @@ function mapJoseError(err: unknown): never {
   const reason = (err as { reason?: string }).reason;
   const R = ID_TOKEN_REASONS;
   switch (code) {
-    case 'ERR_JWKS_NO_MATCHING_KEY': return fail(R.keyNotFound, 'id_token_kid', err);
-    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS': return fail(R.keyAmbiguous, 'id_token_kid', err);
-    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED': return fail(R.signature, 'id_token_signature', err);
-    case 'ERR_JOSE_ALG_NOT_ALLOWED': return fail(R.algorithm, 'id_token_alg', err);
-    case 'ERR_JWT_EXPIRED': return fail(R.expired, 'id_token_exp', err);
+    case 'ERR_JWKS_NO_MATCHING_KEY':
+      return fail(R.keyNotFound, 'id_token_kid', err);
+    case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
+      return fail(R.keyAmbiguous, 'id_token_kid', err);
+    case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
+      return fail(R.signature, 'id_token_signature', err);
+    case 'ERR_JOSE_ALG_NOT_ALLOWED':
+      return fail(R.algorithm, 'id_token_alg', err);
+    case 'ERR_JWT_EXPIRED':
+      return fail(R.expired, 'id_token_exp', err);
     case 'ERR_JWS_INVALID':
-    case 'ERR_JWT_INVALID': return fail(R.malformed, 'id_token_malformed', err);
+    case 'ERR_JWT_INVALID':
+      return fail(R.malformed, 'id_token_malformed', err);
     case 'ERR_JWK_INVALID':
     case 'ERR_JWKS_INVALID':
-    case 'ERR_JOSE_NOT_SUPPORTED': return fail(R.keysInvalid, 'id_token_keys', err);
+    case 'ERR_JOSE_NOT_SUPPORTED':
+      return fail(R.keysInvalid, 'id_token_keys', err);
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       if (reason === 'missing') fail(R.missingClaim, `id_token_missing_${claim}`, err);
       if (claim === 'iss') fail(R.issuer, 'id_token_iss', err);
@@ -102,6 +120,11 @@ function mapJoseError(err: unknown): never {
     default:
       return fail(R.unverifiable, 'id_token_unverifiable', err);
   }
+}
+
+function issuerOption(expected: string | readonly string[] | null | undefined): string | string[] | undefined {
+  if (typeof expected === 'string') return expected === '' ? undefined : expected;
+  return expected && expected.length > 0 ? [...expected] : undefined;
 }
 
 export async function verifyIdToken(input: IdTokenVerificationInput): Promise<VerifiedIdToken> {
@@ -120,7 +143,7 @@ export async function verifyIdToken(input: IdTokenVerificationInput): Promise<Ve
     jwtVerify(input.idToken, createLocalJWKSet(jwks), {
       algorithms,
       audience: input.clientId,
-      issuer: input.expectedIssuer || undefined,
+      issuer: issuerOption(input.expectedIssuer),
       clockTolerance: input.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       currentDate: input.now?.(),
       requiredClaims: ['exp', 'iat', 'sub'],

@@ -60,11 +60,7 @@ function groupsOf(type: ProviderType, profile: JsonObject): NormalisedGroups | n
   return null;
 }
 
-export function extractIdentity(
-  type: ProviderType | string,
-  profile: JsonObject,
-  supplement: IdentitySupplement = {},
-): ExtractedIdentity {
+export function extractIdentity(type: ProviderType | string, profile: JsonObject, supplement: IdentitySupplement = {}): ExtractedIdentity {
   const t = asProviderType(type);
   const identifier = extractIdentifier(t, profile);
   const properties = t.baseProperties(profile);
@@ -80,7 +76,7 @@ export function extractIdentity(
     groupNames = groupNameRecord(
       groups.ids.map((id) => {
         const supplied = ownValue(supplement.groupNames, id);
-        return [id, typeof supplied === 'string' ? supplied : (groups.names[id])] as const;
+        return [id, typeof supplied === 'string' ? supplied : groups.names[id]] as const;
       }),
     );
   } else if (t.groupClaim !== null) {

@@ -31,13 +31,7 @@ export { extractIdentifier, extractIdentity } from './identity.js';
 export type { NormalisedGroups } from './groups.js';
 export { entraGroupsFromMemberOf, normaliseGroupClaim } from './groups.js';
 export type { AppleConsumerKey } from './apple.js';
-export {
-  APPLE_KEY_FORMAT_ERROR,
-  appleClientId,
-  appleNativeChallenge,
-  createAppleClientSecret,
-  parseAppleConsumerKey,
-} from './apple.js';
+export { APPLE_KEY_FORMAT_ERROR, appleClientId, appleNativeChallenge, createAppleClientSecret, parseAppleConsumerKey } from './apple.js';
 export type { DiscoveredConfiguration } from './discovery.js';
 export { DISCOVERY_LIMITS, canonicalJson, discoverOidcConfiguration, fetchJwks } from './discovery.js';
 export type { FetchLimits } from './http.js';

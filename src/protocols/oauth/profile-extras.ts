@@ -22,9 +22,7 @@ interface ExtraInput {
  * its `verified` flag is reported, so email-based linking can refuse unverified addresses.
  * A failing call is tolerated (no email), as upstream does.
  */
-export async function githubPrimaryEmail(
-  input: ExtraInput & { profileUrl: string },
-): Promise<{ email: string; verified: boolean } | null> {
+export async function githubPrimaryEmail(input: ExtraInput & { profileUrl: string }): Promise<{ email: string; verified: boolean } | null> {
   const url = `${input.profileUrl.replace(/\/+$/, '')}/emails`;
   let emails: unknown;
   try {
@@ -38,17 +36,13 @@ export async function githubPrimaryEmail(
     return null;
   }
   if (!Array.isArray(emails)) return null;
-  const primary = emails.find((e) => isJsonObject(e) && e['primary'] === true) as
-    | JsonObject
-    | undefined;
+  const primary = emails.find((e) => isJsonObject(e) && e['primary'] === true) as JsonObject | undefined;
   if (!primary || typeof primary['email'] !== 'string') return null;
   return { email: primary['email'], verified: primary['verified'] === true };
 }
 
 /** Entra ID memberOf (header auth). Any failure fails the whole profile fetch. */
-export async function entraMemberOf(
-  input: ExtraInput,
-): Promise<{ rawGroups: JsonObject; names: Record<string, string> }> {
+export async function entraMemberOf(input: ExtraInput): Promise<{ rawGroups: JsonObject; names: Record<string, string> }> {
   const json = await getProfileJson(
     input.fetch,
     ENTRA_MEMBER_OF_URL,

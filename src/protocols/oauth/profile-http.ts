@@ -7,9 +7,7 @@ import type { FetchPort, TokenSet } from './types.js';
 
 /** `Authorization: <token_type> <token>`; Twitch gets the type capitalised (`Bearer`). */
 export function authorizationHeader(type: ProviderType, token: TokenSet): string {
-  const t = type.capitaliseTokenType
-    ? token.tokenType.charAt(0).toUpperCase() + token.tokenType.slice(1).toLowerCase()
-    : token.tokenType;
+  const t = type.capitaliseTokenType ? token.tokenType.charAt(0).toUpperCase() + token.tokenType.slice(1).toLowerCase() : token.tokenType;
   return `${t} ${token.accessToken}`;
 }
 
@@ -31,12 +29,7 @@ export function profileRequest(
  * GET and JSON-decode. Network/HTTP failure → "Could not retrieve profile."; a body that is not
  * JSON → ProfileDecodeError (same reason, plus the raw body for a configuration_error event).
  */
-export async function getProfileJson(
-  fetchPort: FetchPort,
-  url: string,
-  headers: Record<string, string>,
-  limits?: FetchLimits,
-): Promise<unknown> {
+export async function getProfileJson(fetchPort: FetchPort, url: string, headers: Record<string, string>, limits?: FetchLimits): Promise<unknown> {
   let res;
   try {
     res = await boundedFetch(fetchPort, url, { method: 'GET', headers }, limits);

@@ -3,17 +3,21 @@
  *
  * id_tokens: Apple's id_token *is* the profile, so it is always verified (Apple JWKS, issuer
  * `https://appleid.apple.com`, audience = services id, nonce) — authentik decodes it without
- * verification. For OIDC/Okta the id_token is verified whenever keys are available
- * (cached JWKS or JWKS URL); a verified id_token whose `sub` differs from userinfo's is refused
- * (OIDC Core §5.3.2), and it is the fallback profile when userinfo fails.
+ * verification. For OIDC/Okta an id_token in the token response is always verified (OIDC Core
+ * §3.1.3.7): a source without keys (cached JWKS or JWKS URL) or without a known issuer refuses the
+ * login instead of skipping the check, so a forged or replayed id_token never gets through. A
+ * verified id_token whose `sub` differs from userinfo's is refused (OIDC Core §5.3.2), and it is the
+ * fallback profile when userinfo fails.
  */
 import type { JSONWebKeySet } from 'jose';
 import { resolveClientId } from './client-credentials.js';
+import type { ProtocolError } from '../../errors/index.js';
 import { oauthError, REASONS } from './errors.js';
 import type { FetchLimits } from './http.js';
 import { isJsonObject } from './http.js';
 import type { VerifiedIdToken } from './id-token.js';
-import { asJwks, verifyIdToken } from './id-token.js';
+import { asJwks, ID_TOKEN_REASONS, verifyIdToken } from './id-token.js';
+import { issuersForWellKnownUrl } from './discovery.js';
 import { ENTRA_GROUP_SCOPE, entraMemberOf, githubPrimaryEmail, wechatProfile } from './profile-extras.js';
 import { getProfileJson, profileRequest } from './profile-http.js';
 import type { ProviderType } from './provider-types.js';
@@ -28,7 +32,7 @@ export interface ProfileInput {
   now?: Clock;
   /** The nonce stored with the authorization request (checked in verified id_tokens). */
   nonce?: string | null;
-  /** Issuer from the well-known document, when the caller knows it. */
+  /** Issuer from the well-known document, when the caller knows it (else the source's). */
   expectedIssuer?: string | null;
   limits?: FetchLimits;
 }
@@ -72,10 +76,7 @@ export async function fetchProfile(input: ProfileInput): Promise<ProfileResult> 
       result.emailVerified = primary.verified;
     }
   }
-  if (
-    type.profileExtras === 'entra_member_of' &&
-    additionalScopeSet(input.source.additionalScopes).has(ENTRA_GROUP_SCOPE)
-  ) {
+  if (type.profileExtras === 'entra_member_of' && additionalScopeSet(input.source.additionalScopes).has(ENTRA_GROUP_SCOPE)) {
     const groups = await entraMemberOf(extra);
     result.profile = { ...profile, raw_groups: groups.rawGroups };
     result.groupNames = groups.names;
@@ -83,19 +84,43 @@ export async function fetchProfile(input: ProfileInput): Promise<ProfileResult> 
   return result;
 }
 
-async function verify(
-  type: ProviderType,
-  input: ProfileInput,
-  idToken: string,
-): Promise<VerifiedIdToken> {
-  const urls = resolveUrls(type, input.source);
+/**
+ * The issuer an id_token of this source must name: the type's fixed one (Apple), the caller's, the
+ * one stored from discovery, else the one its well-known URL implies (OpenID Connect Discovery 1.0
+ * §4: the URL is the issuer followed by `/.well-known/openid-configuration`, or RFC 8414's
+ * inserted form). Both spellings with and without a terminating "/" are accepted, since §4 drops it
+ * when building the URL. Null when the source cannot tell.
+ */
+export function expectedIdTokenIssuers(type: ProviderType, source: OAuthSourceConfig, expectedIssuer?: string | null): string[] | null {
+  const known = type.idTokenIssuer || expectedIssuer || source.oidcIssuer;
+  if (known) return [known];
+  const wellKnown = resolveUrls(type, source).oidcWellKnownUrl;
+  const derived = wellKnown ? issuersForWellKnownUrl(wellKnown) : [];
+  if (derived.length === 0) return null;
+  return [...new Set(derived.flatMap((issuer) => [issuer.replace(/\/$/, ''), `${issuer.replace(/\/$/, '')}/`]))];
+}
+
+/**
+ * Why this source cannot verify an id_token at all (no keys, or no issuer to check), or null.
+ * Such a token is refused, never trusted and never silently ignored.
+ */
+function unverifiableReason(type: ProviderType, input: ProfileInput): ProtocolError | null {
+  const jwksUrl = resolveUrls(type, input.source).oidcJwksUrl ?? type.idTokenJwksUrl;
+  if (asJwks(input.source.oidcJwks) === null && !jwksUrl) return oauthError(ID_TOKEN_REASONS.noKeys, 'id_token_no_keys');
+  if (expectedIdTokenIssuers(type, input.source, input.expectedIssuer) === null) return oauthError(ID_TOKEN_REASONS.noIssuer, 'id_token_no_issuer');
+  return null;
+}
+
+async function verify(type: ProviderType, input: ProfileInput, idToken: string): Promise<VerifiedIdToken> {
+  const unverifiable = unverifiableReason(type, input);
+  if (unverifiable) throw unverifiable;
   return verifyIdToken({
     idToken,
     clientId: resolveClientId(type, input.source),
     jwks: input.source.oidcJwks,
-    jwksUrl: urls.oidcJwksUrl ?? type.idTokenJwksUrl,
+    jwksUrl: resolveUrls(type, input.source).oidcJwksUrl ?? type.idTokenJwksUrl,
     fetch: input.fetch,
-    expectedIssuer: type.idTokenIssuer ?? input.expectedIssuer,
+    expectedIssuer: expectedIdTokenIssuers(type, input.source, input.expectedIssuer),
     nonce: input.nonce,
     now: input.now,
     limits: input.limits,
@@ -118,9 +143,11 @@ async function appleProfile(type: ProviderType, input: ProfileInput): Promise<Pr
 /** OIDC/Okta: userinfo with header auth only (no token in the query); id_token fallback. */
 async function oidcProfile(type: ProviderType, input: ProfileInput): Promise<ProfileResult> {
   const urls = resolveUrls(type, input.source);
-  const keysAvailable = asJwks(input.source.oidcJwks) !== null || !!urls.oidcJwksUrl;
-  const verified =
-    input.token.idToken && keysAvailable ? await verify(type, input, input.token.idToken) : null;
+  const idToken = input.token.idToken;
+  // A token this source cannot check fails the login below, after userinfo: when userinfo fails
+  // too, that failure is reported (there is no profile at all).
+  const unverifiable = idToken ? unverifiableReason(type, input) : null;
+  const verified = idToken && !unverifiable ? await verify(type, input, idToken) : null;
   const claims = verified ? (verified.claims as JsonObject) : undefined;
 
   let userinfo: unknown;
@@ -137,6 +164,7 @@ async function oidcProfile(type: ProviderType, input: ProfileInput): Promise<Pro
   }
   const base = { idTokenClaims: claims, refreshedJwks: verified?.refreshedJwks };
   if (isJsonObject(userinfo)) {
+    if (unverifiable) throw unverifiable;
     if (claims && userinfo['sub'] !== undefined && userinfo['sub'] !== claims['sub']) {
       throw oauthError(REASONS.profileFailed, 'userinfo_sub_mismatch');
     }
@@ -144,6 +172,6 @@ async function oidcProfile(type: ProviderType, input: ProfileInput): Promise<Pro
   }
   if (claims) return { ...base, profile: claims, emailVerified: type.emailVerified(claims) };
   // Rethrown as the userinfo request threw it (typed unknown, as anything caught is).
-  const failure: unknown = userinfoError ?? oauthError(REASONS.profileFailed, 'empty_profile_url');
+  const failure: unknown = userinfoError ?? unverifiable ?? oauthError(REASONS.profileFailed, 'empty_profile_url');
   throw failure;
 }

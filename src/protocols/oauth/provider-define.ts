@@ -11,8 +11,7 @@ const NO_URLS: ProviderUrls = {
   oidcJwksUrl: null,
 };
 
-export type Definition = Partial<Omit<ProviderType, 'urls'>> &
-  Pick<ProviderType, 'name' | 'verboseName'> & { urls?: Partial<ProviderUrls> };
+export type Definition = Partial<Omit<ProviderType, 'urls'>> & Pick<ProviderType, 'name' | 'verboseName'> & { urls?: Partial<ProviderUrls> };
 
 export function define(d: Definition): ProviderType {
   return Object.freeze({

@@ -138,10 +138,7 @@ function uniqueSorted(values: Iterable<string>): string[] {
  * Additional scopes are appended to the defaults; a leading `*` replaces them.
  * Slack: defaults + additional go to `user_scope` (a leading `*` is stripped, never replaces).
  */
-export function resolveScopes(
-  type: ProviderType,
-  additionalScopes: string | null | undefined,
-): ResolvedScopes {
+export function resolveScopes(type: ProviderType, additionalScopes: string | null | undefined): ResolvedScopes {
   const additional = (additionalScopes ?? '').trim();
   const replace = additional.startsWith('*');
   const extra = (replace ? additional.slice(1) : additional).split(/\s+/);
@@ -168,10 +165,7 @@ export function effectivePkce(type: ProviderType, source: OAuthSourceConfig): Pk
  * Token endpoint client authentication (RFC 6749 §2.3.1): the type's method, except OIDC/Okta which
  * honour the source's setting.
  */
-export function effectiveTokenAuth(
-  type: ProviderType,
-  source: OAuthSourceConfig,
-): AuthCodeAuthMethod {
+export function effectiveTokenAuth(type: ProviderType, source: OAuthSourceConfig): AuthCodeAuthMethod {
   if (type.tokenAuth === 'source') return source.authorizationCodeAuthMethod ?? 'basic_auth';
   return type.tokenAuth;
 }

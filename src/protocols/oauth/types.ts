@@ -31,6 +31,8 @@ export interface OAuthSourceConfig {
   /** Space separated; a leading `*` replaces the type's default scopes. */
   additionalScopes?: string | null;
   oidcWellKnownUrl?: string | null;
+  /** The issuer learnt from discovery (`oidc_issuer`); id_tokens must name it. */
+  oidcIssuer?: string | null;
   oidcJwksUrl?: string | null;
   /** Cached JWKS JSON (`{}` when none). */
   oidcJwks?: JSONWebKeySet | JsonObject | null;

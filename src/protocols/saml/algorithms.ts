@@ -1,4 +1,12 @@
-import { KeyObject, constants as cryptoConstants, createHash, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify } from 'node:crypto';
+import {
+  KeyObject,
+  constants as cryptoConstants,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  sign as cryptoSign,
+  verify as cryptoVerify,
+} from 'node:crypto';
 import type { KeyLike } from 'node:crypto';
 import type { SignedXml } from 'xml-crypto';
 
@@ -111,7 +119,12 @@ export function verifyXmlSignatureValue(material: string, key: KeyObject, algori
   const data = Buffer.from(material, 'utf8');
   try {
     if (algorithm === RSA_PSS_SHA256) {
-      return cryptoVerify('sha256', data, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST }, signature);
+      return cryptoVerify(
+        'sha256',
+        data,
+        { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: cryptoConstants.RSA_PSS_SALTLEN_DIGEST },
+        signature,
+      );
     }
     const info = SIGNATURE_INFO[algorithm];
     if (!info) return false;

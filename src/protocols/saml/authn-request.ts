@@ -7,7 +7,6 @@ import { signRootElement } from './signing.js';
 import type { XmlSigningKey } from './signing.js';
 import { NS, escapeXml } from './xml.js';
 
-
 /** SAMLSource.binding_type (SAML Bindings §3.4 Redirect, §3.5 POST). */
 export type SamlBindingType = 'REDIRECT' | 'POST' | 'POST_AUTO';
 
@@ -79,9 +78,7 @@ export function createAuthnRequest(config: AuthnRequestConfig, input: AuthnReque
       param: 'SAMLRequest',
       xml,
       relayState,
-      signing: config.signing
-        ? { privateKey: config.signing.privateKey, signatureAlgorithm: config.signing.signatureAlgorithm }
-        : null,
+      signing: config.signing ? { privateKey: config.signing.privateKey, signatureAlgorithm: config.signing.signatureAlgorithm } : null,
     });
     return { binding: 'REDIRECT', requestId, xml, url };
   }

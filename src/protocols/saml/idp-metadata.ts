@@ -35,7 +35,11 @@ export function parseIdpMetadata(xml: string, opts: { entityId?: string } = {}):
     (e) => idpDescriptor(e) !== null && (opts.entityId === undefined || attr(e, 'entityID') === opts.entityId),
   );
   if (candidates.length === 0) {
-    throw invalid(opts.entityId ? `The metadata does not describe the identity provider "${opts.entityId}".` : 'The metadata contains no SAML 2.0 IDPSSODescriptor.');
+    throw invalid(
+      opts.entityId
+        ? `The metadata does not describe the identity provider "${opts.entityId}".`
+        : 'The metadata contains no SAML 2.0 IDPSSODescriptor.',
+    );
   }
   if (candidates.length > 1) {
     throw invalid(`The metadata describes ${candidates.length} identity providers; choose one by entity ID.`);
@@ -78,7 +82,7 @@ function endpoints(idp: Element, name: string): { redirect?: string; post?: stri
     const binding = attr(ep, 'Binding');
     const location = attr(ep, 'Location');
     if (!location || (binding !== BINDINGS.redirect && binding !== BINDINGS.post)) continue;
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- as a string, isHttpUrl's `value is string` guard would make `location` never in the branch below
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- typed string, `location` would be never below
     if (!isHttpUrl(location as unknown)) {
       const kind = binding === BINDINGS.redirect ? 'HTTP-Redirect' : 'HTTP-POST';
       throw invalid(`The ${name} (${kind}) Location ${JSON.stringify(location.slice(0, 80))} is not an http(s) URL.`);

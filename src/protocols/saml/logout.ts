@@ -21,9 +21,11 @@ interface OutgoingCommon {
 }
 
 /** SP-initiated single logout (SAML Core §3.7.1) for the Redirect binding. */
-export function createLogoutRequest(
-  input: OutgoingCommon & { nameId: string; nameIdFormat?: string | null; sessionIndex?: string | null },
-): { requestId: string; xml: string; url: string } {
+export function createLogoutRequest(input: OutgoingCommon & { nameId: string; nameIdFormat?: string | null; sessionIndex?: string | null }): {
+  requestId: string;
+  xml: string;
+  url: string;
+} {
   const requestId = input.id ?? newSamlId(input.randomBytes ?? nodeRandomBytes);
   const format = input.nameIdFormat ? ` Format="${escapeXml(input.nameIdFormat)}"` : '';
   const session = input.sessionIndex ? `<samlp:SessionIndex>${escapeXml(input.sessionIndex)}</samlp:SessionIndex>` : '';
@@ -37,9 +39,11 @@ export function createLogoutRequest(
 }
 
 /** Our answer to an IdP-initiated LogoutRequest (SAML Core §3.7.2), Redirect binding. */
-export function createLogoutResponse(
-  input: OutgoingCommon & { inResponseTo: string; statusCode?: string },
-): { responseId: string; xml: string; url: string } {
+export function createLogoutResponse(input: OutgoingCommon & { inResponseTo: string; statusCode?: string }): {
+  responseId: string;
+  xml: string;
+  url: string;
+} {
   const responseId = input.id ?? newSamlId(input.randomBytes ?? nodeRandomBytes);
   const xml =
     `<samlp:LogoutResponse xmlns:samlp="${NS.protocol}" xmlns:saml="${NS.assertion}" Destination="${escapeXml(input.sloUrl)}"` +

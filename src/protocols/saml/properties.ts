@@ -15,7 +15,7 @@ export function samlPropertiesFromAssertion(result: Pick<SamlAssertionResult, 'a
   const properties: Record<string, string | string[]> = {};
   for (const [name, values] of Object.entries(result.attributes)) {
     // setOwn: an attribute named "__proto__" stays a plain key, never the object's prototype.
-    if (name !== GROUP_CLAIM) setOwn(properties, name, values.length === 1 ? (values[0]) : [...values]);
+    if (name !== GROUP_CLAIM) setOwn(properties, name, values.length === 1 ? values[0] : [...values]);
   }
   const groups = ownValue(result.attributes, GROUP_CLAIM) as readonly string[] | undefined;
   if (groups) properties.groups = [...groups];

@@ -32,7 +32,7 @@ export function decryptAssertionInPlace(doc: Document, encrypted: Element, priva
   const data = childElements(encrypted, NS.xenc, 'EncryptedData');
   if (data.length !== 1) throw invalid('The EncryptedAssertion must contain exactly one EncryptedData element.');
   const dataMethod = childElements(data[0], NS.xenc, 'EncryptionMethod')[0];
-  const dataAlg = dataMethod ? attr(dataMethod, 'Algorithm') ?? '' : '';
+  const dataAlg = dataMethod ? (attr(dataMethod, 'Algorithm') ?? '') : '';
   if (!DATA_ALGORITHMS.has(dataAlg)) {
     throw invalid(`The assertion is encrypted with an unsupported algorithm (${dataAlg || 'none'}); use AES-GCM or AES-CBC.`);
   }
@@ -40,7 +40,7 @@ export function decryptAssertionInPlace(doc: Document, encrypted: Element, priva
   if (keys.length === 0) throw invalid('The EncryptedAssertion carries no EncryptedKey.');
   for (const key of keys) {
     const method = childElements(key, NS.xenc, 'EncryptionMethod')[0];
-    const alg = method ? attr(method, 'Algorithm') ?? '' : '';
+    const alg = method ? (attr(method, 'Algorithm') ?? '') : '';
     if (!KEY_TRANSPORT_ALGORITHMS.has(alg)) {
       throw invalid(`The assertion key is wrapped with an unsupported algorithm (${alg || 'none'}); use RSA-OAEP.`);
     }

@@ -1,12 +1,7 @@
 import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { Element, Node } from '@xmldom/xmldom';
-import {
-  C14nCanonicalization,
-  C14nCanonicalizationWithComments,
-  ExclusiveCanonicalization,
-  ExclusiveCanonicalizationWithComments,
-} from 'xml-crypto';
+import { C14nCanonicalization, C14nCanonicalizationWithComments, ExclusiveCanonicalization, ExclusiveCanonicalizationWithComments } from 'xml-crypto';
 import type { CanonicalizationOrTransformationAlgorithm } from 'xml-crypto';
 import {
   C14N_ALGORITHMS,
@@ -53,7 +48,10 @@ export function assertUniqueIds(root: Element): void {
       const a = attrs.item(i);
       if (!a || !ID_ATTRIBUTE_NAMES.has(a.localName ?? '')) continue;
       if (seen.has(a.value)) {
-        throw new SamlError('InvalidSignature', `The document contains the ID "${a.value.slice(0, 64)}" more than once (possible signature wrapping attack).`);
+        throw new SamlError(
+          'InvalidSignature',
+          `The document contains the ID "${a.value.slice(0, 64)}" more than once (possible signature wrapping attack).`,
+        );
       }
       seen.add(a.value);
     }
@@ -152,7 +150,7 @@ export function verifyElementSignature(el: Element, signature: Element, opts: Ve
     if (!isAllowedTransform(attr(t, 'Algorithm') ?? '')) fail(`transform ${attr(t, 'Algorithm') ?? '(none)'} is not allowed.`);
   }
   const digests = childElements(reference, NS.ds, 'DigestMethod');
-  const digestAlg = digests[0] ? attr(digests[0], 'Algorithm') ?? '' : '';
+  const digestAlg = digests[0] ? (attr(digests[0], 'Algorithm') ?? '') : '';
   if (digests.length !== 1 || !isAllowedDigestAlgorithm(digestAlg, opts.allowSha1)) {
     fail(`digest algorithm ${digestAlg || '(none)'} is not allowed.`);
   }
@@ -164,7 +162,7 @@ export function verifyElementSignature(el: Element, signature: Element, opts: Ve
   // SignedInfo stay for the #WithComments methods: it is canonicalized directly (§4.4.3.1).
   let canonicalSignedInfo: string;
   try {
-    const copy = (signedInfo).cloneNode(true) as Element;
+    const copy = signedInfo.cloneNode(true) as Element;
     canonicalSignedInfo = canonicalize(copy, c14nAlg, ancestorNamespaces(signedInfo), inclusivePrefixes(c14n));
   } catch (e) {
     return fail(`the signature could not be processed (${describe(e)}).`);
@@ -182,7 +180,9 @@ export function verifyElementSignature(el: Element, signature: Element, opts: Ve
     if (e instanceof SamlError) throw e;
     return fail(`the signature could not be processed (${describe(e)}).`);
   }
-  const actual = createHash(digestHashName(digestAlg) as string).update(canonicalContent, 'utf8').digest();
+  const actual = createHash(digestHashName(digestAlg) as string)
+    .update(canonicalContent, 'utf8')
+    .digest();
   const expected = Buffer.from(expectedDigest, 'base64');
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) {
     fail('the signed content was modified (digest mismatch).');
@@ -214,7 +214,8 @@ function referencedOctets(target: Element, signature: Element, transforms: Eleme
     for (const transform of transforms) {
       const algorithm = attr(transform, 'Algorithm') ?? '';
       if (algorithm === ENVELOPED_SIGNATURE) {
-        if (octets !== null) throw new SamlError('InvalidSignature', 'Invalid signature: the enveloped-signature transform must come before canonicalization.');
+        if (octets !== null)
+          throw new SamlError('InvalidSignature', 'Invalid signature: the enveloped-signature transform must come before canonicalization.');
         continue;
       }
       if (octets !== null) {
@@ -280,7 +281,7 @@ function ancestorNamespaces(el: Element): NamespaceBinding[] {
   const attrs = el.attributes;
   for (let i = 0; i < attrs.length; i++) {
     const a = attrs.item(i);
-    if (a && a.namespaceURI === NS.xmlns) own.add(a.prefix === 'xmlns' ? a.localName ?? '' : '');
+    if (a && a.namespaceURI === NS.xmlns) own.add(a.prefix === 'xmlns' ? (a.localName ?? '') : '');
   }
   const seen = new Set<string>();
   const out: NamespaceBinding[] = [];
@@ -289,7 +290,7 @@ function ancestorNamespaces(el: Element): NamespaceBinding[] {
     for (let i = 0; i < list.length; i++) {
       const a = list.item(i);
       if (!a || a.namespaceURI !== NS.xmlns) continue;
-      const prefix = a.prefix === 'xmlns' ? a.localName ?? '' : '';
+      const prefix = a.prefix === 'xmlns' ? (a.localName ?? '') : '';
       if (seen.has(prefix)) continue;
       seen.add(prefix);
       if (a.value !== '' && !own.has(prefix)) out.push({ prefix, namespaceURI: a.value });

@@ -3,7 +3,6 @@ import { STATUS } from './constants.js';
 import { SamlError } from './errors.js';
 import { NS, attr, childElements, firstChildElement, textContent } from './xml.js';
 
-
 /**
  * SAML Core §3.2.2: a non-Success top-level StatusCode means the IdP refused to authenticate.
  * The user sees the IdP's StatusMessage and StatusDetail text (SAML Core §3.2.2); a Success
@@ -22,12 +21,13 @@ export function checkStatus(response: Element): void {
 
   const sub = firstChildElement(code, NS.protocol, 'StatusCode');
   const subValue = sub ? attr(sub, 'Value') : null;
-  const codes = [value, subValue].filter((v): v is string => !!v).map(shortStatus).join('/');
+  const codes = [value, subValue]
+    .filter((v): v is string => !!v)
+    .map(shortStatus)
+    .join('/');
   const message = firstChildElement(status, NS.protocol, 'StatusMessage');
   const detail = firstChildElement(status, NS.protocol, 'StatusDetail');
-  const texts = [message, detail]
-    .map((el) => (el ? collapse(textContent(el)) : ''))
-    .filter((t) => t !== '');
+  const texts = [message, detail].map((el) => (el ? collapse(textContent(el)) : '')).filter((t) => t !== '');
   const suffix = texts.length > 0 ? `: ${texts.join(' — ')}` : '.';
   throw new SamlError('StatusError', `The identity provider returned an error status (${codes})${suffix}`);
 }

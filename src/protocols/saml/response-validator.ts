@@ -74,7 +74,10 @@ export function createSamlResponseValidator(settings: SamlResponseValidatorSetti
   const keys = prepareVerificationKeys(settings.verificationCerts);
   if (keys.length > 0 && !settings.requireSignedAssertion && !settings.requireSignedResponse) {
     // The admin API refuses this too: a certificate that verifies nothing would be a silent downgrade.
-    throw new SamlError('InvalidSignature', 'A verification certificate is configured but neither the assertion nor the response signature is required.');
+    throw new SamlError(
+      'InvalidSignature',
+      'A verification certificate is configured but neither the assertion nor the response signature is required.',
+    );
   }
   return (samlResponse, context) => validate(samlResponse, settings, keys, context);
 }
@@ -208,7 +211,7 @@ function locateAssertion(
     if (encrypted.length === 0 && plain.length > 0) {
       throw new SamlError('InvalidEncryption', 'Assertion is not encrypted, but this source requires encrypted assertions.');
     }
-    if (encrypted.length !== 1 || (encrypted[0]).parentNode !== response) {
+    if (encrypted.length !== 1 || encrypted[0].parentNode !== response) {
       throw new SamlError('InvalidEncryption', 'The Response must contain exactly one EncryptedAssertion.');
     }
     decryptAssertionInPlace(doc, encrypted[0], decryptionKey);

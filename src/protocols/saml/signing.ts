@@ -1,11 +1,5 @@
 import { SignedXml } from 'xml-crypto';
-import {
-  C14N_ALGORITHMS,
-  DIGEST_ALGORITHMS,
-  ENVELOPED_SIGNATURE,
-  registerExtraAlgorithms,
-  requireSigningAlgorithm,
-} from './algorithms.js';
+import { C14N_ALGORITHMS, DIGEST_ALGORITHMS, ENVELOPED_SIGNATURE, registerExtraAlgorithms, requireSigningAlgorithm } from './algorithms.js';
 
 export interface XmlSigningKey {
   /** PEM private key (RSA or EC). */

@@ -267,7 +267,7 @@ export function inScopeNamespaces(el: Element): Map<string, string> {
     for (let i = 0; i < attrs.length; i++) {
       const a = attrs.item(i);
       if (!a || a.namespaceURI !== NS.xmlns) continue;
-      const prefix = a.prefix === 'xmlns' ? a.localName ?? '' : '';
+      const prefix = a.prefix === 'xmlns' ? (a.localName ?? '') : '';
       if (!out.has(prefix)) out.set(prefix, a.value);
     }
   }
@@ -304,10 +304,5 @@ export function serialize(node: Node): string {
 
 /** Escapes text for element content and double-quoted attribute values. */
 export function escapeXml(value: string): string {
-  return value
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/\r/g, '&#xD;');
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#xD;');
 }

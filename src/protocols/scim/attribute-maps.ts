@@ -3,10 +3,11 @@ import type { AttributeMap, AttributeMapping, FilterSchema } from './filter-quer
 
 /*
  * Filterable attributes per resource type. Field names are plain strings the storage layer maps:
- *   uuid, external_id, username, name, email, is_active, created, last_modified — columns of the
+ *   uuid, external_id, username, name, is_active, created, last_modified — columns of the
  *   user / group / link row;
  *   members — the group's membership (elem fields: value = member user uuid, display = user name);
- *   "/…" — RFC 6901 JSON Pointers into the stored SCIM payload (link-row `attributes`).
+ *   "/…" — RFC 6901 JSON Pointers into the stored SCIM payload (link-row `attributes`); a user's
+ *   "/emails" are those its representation shows (the payload's, else the email column).
  */
 
 const str = (field: string, caseExact = false): AttributeMapping => ({ field, type: 'string', caseExact });
@@ -49,9 +50,8 @@ export const USER_ATTRIBUTES: AttributeMap = {
   preferredlanguage: json('preferredLanguage'),
   locale: json('locale'),
   timezone: json('timezone'),
-  // `emails co "x"` / `emails.value eq "x"` use the user's email column; `emails[…]` value
-  // filters look at the elements of the stored payload.
-  'emails.value': str('email'),
+  // `emails co "x"`, `emails.value eq "x"` and `emails[value eq "x"]` match when ANY email
+  // matches (RFC 7644 §3.4.2.2), over the emails the representation shows (storage maps them).
   emails: { ...json('emails'), multi: true, elem: PAYLOAD_ELEMENT },
   phonenumbers: { ...json('phoneNumbers'), multi: true, elem: PAYLOAD_ELEMENT },
   [`${ENT}:employeenumber`]: json(ENTERPRISE_USER_SCHEMA, 'employeeNumber'),

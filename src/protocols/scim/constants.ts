@@ -6,6 +6,7 @@ export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:en
 export const PATCH_OP_MESSAGE = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST_RESPONSE_MESSAGE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR_MESSAGE = 'urn:ietf:params:scim:api:messages:2.0:Error';
+export const SEARCH_REQUEST_MESSAGE = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 
 export const SERVICE_PROVIDER_CONFIG_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig';
 export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
@@ -44,13 +45,7 @@ export const MULTI_VALUED_ATTRIBUTES: ReadonlySet<string> = new Set([
  * `externalId` and the `meta` reference/version fields are caseExact; `userName` is not).
  * Lower-cased full attribute paths; `$ref` sub-attributes are handled separately.
  */
-export const CASE_EXACT_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'id',
-  'externalid',
-  'meta.resourcetype',
-  'meta.location',
-  'meta.version',
-]);
+export const CASE_EXACT_ATTRIBUTES: ReadonlySet<string> = new Set(['id', 'externalid', 'meta.resourcetype', 'meta.location', 'meta.version']);
 
 /** Attributes whose string values "True"/"False" (Microsoft Entra ID) are coerced to booleans. */
 export const BOOLEAN_ATTRIBUTES: ReadonlySet<string> = new Set(['active', 'primary']);

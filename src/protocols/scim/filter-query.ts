@@ -126,9 +126,7 @@ function rebase(f: Filter, parent: AttrPath): Filter {
     case 'valuePath':
       return f;
     default: {
-      const path: AttrPath = parent.uri
-        ? { uri: parent.uri, name: parent.name, sub: f.path.name }
-        : { name: parent.name, sub: f.path.name };
+      const path: AttrPath = parent.uri ? { uri: parent.uri, name: parent.name, sub: f.path.name } : { name: parent.name, sub: f.path.name };
       return { ...f, path };
     }
   }

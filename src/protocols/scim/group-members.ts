@@ -101,13 +101,7 @@ function memberIds(value: unknown): string[] {
 /** `value eq "id"`, or an `or` of such comparisons. */
 function idsFromFilter(f: Filter): string[] {
   if (f.type === 'logical' && f.op === 'or') return f.filters.flatMap(idsFromFilter);
-  if (
-    f.type === 'compare' &&
-    f.op === 'eq' &&
-    typeof f.value === 'string' &&
-    !f.path.sub &&
-    f.path.name.toLowerCase() === 'value'
-  ) {
+  if (f.type === 'compare' && f.op === 'eq' && typeof f.value === 'string' && !f.path.sub && f.path.name.toLowerCase() === 'value') {
     return [f.value];
   }
   throw ScimError.invalidFilter('A "members[…]" filter must be value eq "<id>" (optionally joined with "or").');

@@ -19,5 +19,7 @@ export * from './projection.js';
 export * from './messages.js';
 export * from './discovery.js';
 export * from './pagination.js';
+export { parseSearchRequest, parseSortParams } from './search-request.js';
+export type { SearchRequest, SortOrder } from './search-request.js';
 export { jsonEqual, isUuid } from './json.js';
 export type { JsonObject } from './json.js';

@@ -21,10 +21,7 @@ export interface Page {
  * `count` is honoured and `startIndex` maps to an exact offset.
  * Non-integer values → 400 invalidValue.
  */
-export function parsePagination(
-  query: { startIndex?: unknown; count?: unknown },
-  limits: PaginationLimits,
-): Page {
+export function parsePagination(query: { startIndex?: unknown; count?: unknown }, limits: PaginationLimits): Page {
   const start = parseInteger(query.startIndex, 'startIndex');
   const count = parseInteger(query.count, 'count');
   const startIndex = start === undefined || start < 1 ? 1 : start;

@@ -22,10 +22,7 @@ export const MAX_PATCH_OPERATIONS = 1000;
 export function parsePatchRequest(body: unknown): PatchOperation[] {
   if (!isPlainObject(body)) throw ScimError.invalidSyntax('PATCH body must be a JSON object.');
   const schemas = getCi(body, 'schemas');
-  if (
-    !Array.isArray(schemas) ||
-    !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_MESSAGE.toLowerCase())
-  ) {
+  if (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_MESSAGE.toLowerCase())) {
     throw ScimError.invalidSyntax(`"schemas" must contain "${PATCH_OP_MESSAGE}".`);
   }
   const ops = getCi(body, 'Operations');
@@ -43,9 +40,7 @@ export function parseOperation(raw: unknown, index = 0): PatchOperation {
   const name = getCi(raw, 'op');
   const op = typeof name === 'string' ? name.toLowerCase() : undefined;
   if (op !== 'add' && op !== 'remove' && op !== 'replace') {
-    throw ScimError.invalidSyntax(
-      `Operation ${index}: "op" must be one of add, remove, replace (got ${JSON.stringify(name ?? null)}).`,
-    );
+    throw ScimError.invalidSyntax(`Operation ${index}: "op" must be one of add, remove, replace (got ${JSON.stringify(name ?? null)}).`);
   }
   const path = getCi(raw, 'path');
   if (path !== undefined && path !== null && typeof path !== 'string') {

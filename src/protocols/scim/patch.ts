@@ -8,14 +8,7 @@ import { parsePatchPath } from './patch-path.js';
 import type { PatchTarget } from './patch-path.js';
 import { parsePatchRequest } from './patch-request.js';
 import type { PatchOperation } from './patch-request.js';
-import {
-  appendUnique,
-  demoteOtherPrimaries,
-  normalizeWriteValue,
-  seedFromFilter,
-  toArray,
-  withoutValues,
-} from './patch-values.js';
+import { appendUnique, demoteOtherPrimaries, normalizeWriteValue, seedFromFilter, toArray, withoutValues } from './patch-values.js';
 
 export interface PatchOptions {
   /** Enables the required-attribute check (`userName` / `displayName` cannot be removed). */
@@ -37,11 +30,7 @@ export function applyPatch(doc: JsonObject, body: unknown, options: PatchOptions
  * Apply operations in order to a copy of `doc` and return the copy. All-or-nothing: the first bad
  * operation throws a ScimError and, since only the copy was touched, `doc` is never modified.
  */
-export function applyPatchOperations(
-  doc: JsonObject,
-  operations: readonly PatchOperation[],
-  options: PatchOptions = {},
-): JsonObject {
+export function applyPatchOperations(doc: JsonObject, operations: readonly PatchOperation[], options: PatchOptions = {}): JsonObject {
   const work = cloneJson(doc);
   for (const op of operations) applyOperation(work, op, options);
   return work;

@@ -32,7 +32,10 @@ export function compileProjection(sel: AttributeSelection): (resource: JsonObjec
       out = { ...Object.fromEntries(always), ...pick(resource, include) };
     }
     if (exclude.length > 0) {
-      out = omit(out, exclude.filter((s) => !(s.length === 1 && ALWAYS.has(s[0].toLowerCase()))));
+      out = omit(
+        out,
+        exclude.filter((s) => !(s.length === 1 && ALWAYS.has(s[0].toLowerCase()))),
+      );
     }
     return out;
   };
@@ -66,7 +69,10 @@ function pick(obj: JsonObject, paths: readonly Segments[]): JsonObject {
     if (rests.some((r) => r.length === 0)) {
       out[key] = value;
     } else if (Array.isArray(value)) {
-      const items = value.filter(isPlainObject).map((el) => pick(el, rests)).filter((el) => Object.keys(el).length > 0);
+      const items = value
+        .filter(isPlainObject)
+        .map((el) => pick(el, rests))
+        .filter((el) => Object.keys(el).length > 0);
       if (items.length > 0) out[key] = items;
     } else if (isPlainObject(value)) {
       const sub = pick(value, rests);

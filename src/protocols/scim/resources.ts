@@ -37,9 +37,7 @@ function displayNameOf(payload: JsonObject): string | undefined {
   if (isPlainObject(name)) {
     const formatted = getCi(name, 'formatted');
     if (typeof formatted === 'string' && formatted.trim() !== '') return formatted;
-    const parts = [getCi(name, 'givenName'), getCi(name, 'familyName')].filter(
-      (p): p is string => typeof p === 'string' && p.trim() !== '',
-    );
+    const parts = [getCi(name, 'givenName'), getCi(name, 'familyName')].filter((p): p is string => typeof p === 'string' && p.trim() !== '');
     if (parts.length > 0) return parts.join(' ');
   }
   const display = getCi(payload, 'displayName');

@@ -2,7 +2,16 @@
 import type { Keypair, Principal } from '../../domain/entities.js';
 import { asUuid } from '../../domain/ids.js';
 import { NotFoundError, PermissionDeniedError, ValidationError } from '../../errors/index.js';
-import { certificateKeyType, describeCertificate, generateSelfSigned, keyMatchesCertificate, parseCertificate, privateKeyType, type CertificateInfo, type PrivateKeyType } from '../../security/certificates.js';
+import {
+  certificateKeyType,
+  describeCertificate,
+  generateSelfSigned,
+  keyMatchesCertificate,
+  parseCertificate,
+  privateKeyType,
+  type CertificateInfo,
+  type PrivateKeyType,
+} from '../../security/certificates.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
 import type { ServiceContext } from '../context.js';
 
@@ -73,18 +82,38 @@ export async function deleteKeypair(ctx: ServiceContext, uuid: string): Promise<
   });
 }
 
-export async function generateKeypair(ctx: ServiceContext, input: { common_name: string; subject_alt_name?: string; validity_days: number; alg?: 'rsa' | 'ecdsa' }): Promise<Keypair> {
-  const sans = (input.subject_alt_name ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  const pair = await generateSelfSigned({ commonName: input.common_name, subjectAltNames: sans, validityDays: input.validity_days, algorithm: input.alg ?? 'rsa' });
+export async function generateKeypair(
+  ctx: ServiceContext,
+  input: { common_name: string; subject_alt_name?: string; validity_days: number; alg?: 'rsa' | 'ecdsa' },
+): Promise<Keypair> {
+  const sans = (input.subject_alt_name ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const pair = await generateSelfSigned({
+    commonName: input.common_name,
+    subjectAltNames: sans,
+    validityDays: input.validity_days,
+    algorithm: input.alg ?? 'rsa',
+  });
   return ctx.store.repos.keypairs.create({ name: input.common_name, certificateData: pair.certificatePem, keyData: pair.privateKeyPem });
 }
 
-export async function viewKeypairSecret(ctx: ServiceContext, principal: Principal, uuid: string, what: 'certificate' | 'private_key'): Promise<string> {
+export async function viewKeypairSecret(
+  ctx: ServiceContext,
+  principal: Principal,
+  uuid: string,
+  what: 'certificate' | 'private_key',
+): Promise<string> {
   if (!principal.isSuperuser) throw new PermissionDeniedError();
   return ctx.store.transaction(async (repos) => {
     const kp = await getKeypair(repos, uuid);
     if (what === 'certificate') return kp.certificateData;
-    await repos.events.record({ action: 'secret_view', user: { pk: principal.user.id, username: principal.user.username }, context: { certificatekeypair: kp.name } });
+    await repos.events.record({
+      action: 'secret_view',
+      user: { pk: principal.user.id, username: principal.user.username },
+      context: { certificatekeypair: kp.name },
+    });
     return (await repos.keypairs.privateKey(kp.uuid)) ?? '';
   });
 }

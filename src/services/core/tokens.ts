@@ -109,7 +109,11 @@ export async function viewTokenKey(ctx: ServiceContext, principal: Principal, id
   return ctx.store.transaction(async (repos) => {
     const token = await getToken(repos, principal, identifier);
     const key = await repos.tokens.viewKey(token.identifier);
-    await repos.events.record({ action: 'secret_view', user: { pk: principal.user.id, username: principal.user.username }, context: { token: token.identifier } });
+    await repos.events.record({
+      action: 'secret_view',
+      user: { pk: principal.user.id, username: principal.user.username },
+      context: { token: token.identifier },
+    });
     return key!;
   });
 }

@@ -60,7 +60,8 @@ export async function advanceFlow(ctx: ServiceContext, session: FlowSession, pla
       return { kind: 'prompt', field: 'username', value: String(plan.promptData.username), errors: ['This username is already taken.'] };
     }
     session.set(FLOW_PLAN_KEY, undefined);
-    if (e instanceof ProtocolError || e instanceof BadRequestError) return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
+    if (e instanceof ProtocolError || e instanceof BadRequestError)
+      return { kind: 'page', status: 400, title: 'Authentication failed', message: e.message };
     if (e instanceof ValidationError) {
       // Field names mean nothing to the person signing in; show the messages alone.
       return { kind: 'page', status: 400, title: 'Authentication failed', message: [...Object.values(e.fields).flat(), ...e.nonField].join(' ') };
@@ -90,7 +91,11 @@ async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan):
       attributes,
       passwordHash: null,
     });
-    await repos.events.record({ action: 'model_created', user: { pk: user.id, username: user.username }, context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: plan.sourceName } });
+    await repos.events.record({
+      action: 'model_created',
+      user: { pk: user.id, username: user.username },
+      context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, source: plan.sourceName },
+    });
   }
   if (!user && plan.pendingUserId !== null) user = await repos.users.byId(plan.pendingUserId);
   if (!user) throw new BadRequestError('The user for this login no longer exists.', 'user_gone');
@@ -101,6 +106,10 @@ async function finish(ctx: ServiceContext, repos: Repositories, plan: FlowPlan):
   const mode = isGroupMatchingMode(plan.groupMatchingMode) ? plan.groupMatchingMode : 'identifier';
   await syncGroups(repos, { userId: user.id, sourceUuid: plan.sourceUuid, kind: plan.connection.kind, mode, groups: plan.groups });
   await repos.users.update(user.id, { lastLogin: now });
-  await repos.events.record({ action: 'login', user: { pk: user.id, username: user.username }, context: { source: plan.sourceName, auth_method: 'source' } });
+  await repos.events.record({
+    action: 'login',
+    user: { pk: user.id, username: user.username },
+    context: { source: plan.sourceName, auth_method: 'source' },
+  });
   return user.id;
 }

@@ -68,6 +68,11 @@ export async function syncGroups(
   const connections = new Map((await repos.groupConnections.bySourceIdentifiers(sourceUuid, [...claimed.keys()])).map((c) => [c.identifier, c]));
   const connected = new Map((await repos.groups.byUuids([...new Set([...connections.values()].map((c) => c.groupUuid))])).map((g) => [g.uuid, g]));
   const byName = new Map((await repos.groups.byNames([...names])).map((g) => [g.name, g]));
+  // Superuser rights are inherited from parent groups: which of the groups a claim could link or
+  // add the user to have a superuser ancestor (the matcher refuses those as well as superuser
+  // groups themselves).
+  const reachable = new Set([...connected.keys(), ...[...byName.values()].map((g) => g.uuid)]);
+  const inheriting = await repos.groups.inheritingSuperuser([...reachable]);
 
   // The matcher's decision per group, in claim order; nothing is written before all are known.
   const kept = new Map<Wanted, Group>(); // AUTH and LINK
@@ -76,11 +81,19 @@ export async function syncGroups(
   for (const w of claimed.values()) {
     const existing = connections.get(w.id) ?? null;
     const candidate = existing ? null : (byName.get(w.name) ?? null);
+    const connectedGroup = existing ? connected.get(existing.groupUuid) : undefined;
     const decision = decideGroupAction({
-      existingConnection: existing ? { id: existing.id, groupId: existing.groupUuid } : null,
+      existingConnection: existing
+        ? {
+            id: existing.id,
+            groupId: existing.groupUuid,
+            isSuperuser: connectedGroup?.isSuperuser,
+            inheritsSuperuser: inheriting.has(existing.groupUuid),
+          }
+        : null,
       mode,
       name: w.name,
-      candidates: candidate ? [{ id: candidate.uuid, isSuperuser: candidate.isSuperuser }] : [],
+      candidates: candidate ? [{ id: candidate.uuid, isSuperuser: candidate.isSuperuser, inheritsSuperuser: inheriting.has(candidate.uuid) }] : [],
     });
     if (decision.action === 'auth') {
       kept.set(w, connected.get(existing!.groupUuid) as Group);
@@ -94,7 +107,8 @@ export async function syncGroups(
       if (candidate) throw nameConflict();
       enrolments.push(w);
     } else {
-      throw new BadRequestError(GROUP_SYNC_FAILED_MESSAGE, 'group_sync_denied');
+      // The visitor sees the generic stage error; the matcher's reason travels as the cause for logs.
+      throw new BadRequestError(GROUP_SYNC_FAILED_MESSAGE, 'group_sync_denied', { cause: new Error(decision.message) });
     }
   }
 
@@ -116,7 +130,7 @@ export async function syncGroups(
 
   await repos.groups.updateNamesAndAttributes(updates);
   const created = await repos.groups.createMany(enrolments.map((w) => ({ name: w.name, attributes: w.attributes })));
-  const createdFor = new Map(enrolments.map((w, i) => [w, created[i] as Group]));
+  const createdFor = new Map(enrolments.map((w, i) => [w, created[i]]));
   await repos.groupConnections.createMany([
     ...links.map(({ w, group }) => ({ kind, sourceUuid, identifier: w.id, groupUuid: group.uuid })),
     ...enrolments.map((w) => ({ kind, sourceUuid, identifier: w.id, groupUuid: (createdFor.get(w) as Group).uuid })),

@@ -18,15 +18,25 @@ export interface IdentityInput {
   context: Record<string, unknown>;
 }
 
-export async function buildIdentityProperties(ctx: ServiceContext, source: Source, input: IdentityInput): Promise<{ properties: Record<string, unknown>; groups: PendingGroup[] }> {
+export async function buildIdentityProperties(
+  ctx: ServiceContext,
+  source: Source,
+  input: IdentityInput,
+): Promise<{ properties: Record<string, unknown>; groups: PendingGroup[] }> {
   const repos = ctx.store.repos;
-  const [userMappings, groupMappings] = await Promise.all([repos.propertyMappings.byUuids(source.userPropertyMappings), repos.propertyMappings.byUuids(source.groupPropertyMappings)]);
+  const [userMappings, groupMappings] = await Promise.all([
+    repos.propertyMappings.byUuids(source.userPropertyMappings),
+    repos.propertyMappings.byUuids(source.groupPropertyMappings),
+  ]);
   const context = { ...input.context, source: { name: source.name, slug: source.slug }, user: null };
   try {
     const all = await evaluateMappings(ctx.mappings, userMappings, input.baseProperties, context);
     const { properties, groupIds, dropped } = splitGroups(all);
     if (dropped > 0) {
-      await repos.events.record({ action: 'configuration_error', context: { message: droppedGroupsMessage(source.name, dropped), source: source.name } });
+      await repos.events.record({
+        action: 'configuration_error',
+        context: { message: droppedGroupsMessage(source.name, dropped), source: source.name },
+      });
     }
     const groups: PendingGroup[] = [];
     for (const id of groupIds) {

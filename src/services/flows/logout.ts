@@ -22,7 +22,10 @@ export async function deleteIfDeleteOnLogout(ctx: ServiceContext, userId: number
   if (!user || !isDeleteOnLogout(user)) return false;
   await ctx.store.transaction(async (repos) => {
     await repos.users.delete(user.id);
-    await repos.events.record({ action: 'model_deleted', context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, reason: 'delete-on-logout' } });
+    await repos.events.record({
+      action: 'model_deleted',
+      context: { model: { app: 'authentik_core', model_name: 'user', pk: user.id, name: user.username }, reason: 'delete-on-logout' },
+    });
   });
   return true;
 }

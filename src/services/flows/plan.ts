@@ -58,14 +58,13 @@ export interface FlowSession {
 }
 
 export type FlowOutcome =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'page'; status: number; title: string; message: string }
-  | { kind: 'denied'; message: string };
+  { kind: 'redirect'; location: string } | { kind: 'page'; status: number; title: string; message: string } | { kind: 'denied'; message: string };
 
 /** Only same-origin absolute paths are honoured as post-login targets (no open redirect). */
 export function safeRedirectPath(candidate: unknown): string | null {
   if (typeof candidate !== 'string' || candidate.length === 0 || candidate.length > 2048) return null;
   if (!candidate.startsWith('/') || candidate.startsWith('//') || candidate.startsWith('/\\')) return null;
+  // eslint-disable-next-line no-control-regex -- control characters in a redirect target are refused
   if (/[\u0000-\u001f\\]/.test(candidate)) return null;
   try {
     const u = new URL(candidate, 'http://same.invalid');

@@ -8,7 +8,13 @@ import type { SecretBox } from '../../security/secret-box.js';
 import type { Repositories } from '../../storage/ports.js';
 import type { PendingConnection } from './plan.js';
 
-export async function saveConnection(repos: Repositories, box: SecretBox, user: Pick<User, 'id' | 'username'>, c: PendingConnection, sourceName: string): Promise<void> {
+export async function saveConnection(
+  repos: Repositories,
+  box: SecretBox,
+  user: Pick<User, 'id' | 'username'>,
+  c: PendingConnection,
+  sourceName: string,
+): Promise<void> {
   const values = {
     identifier: c.identifier,
     accessToken: c.accessTokenSealed ? box.decrypt(c.accessTokenSealed) : null,

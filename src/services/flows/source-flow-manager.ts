@@ -42,7 +42,9 @@ async function candidatesFor(repos: Repositories, mode: string, props: Record<st
   const value = matchingValue(mode, props);
   if (value === null) return [];
   const users =
-    matchingProperty(mode) === 'email' ? await repos.users.findByEmail(value, CANDIDATE_LIMIT) : [await repos.users.byUsername(value)].filter((u) => u !== null);
+    matchingProperty(mode) === 'email'
+      ? await repos.users.findByEmail(value, CANDIDATE_LIMIT)
+      : [await repos.users.byUsername(value)].filter((u) => u !== null);
   const supers = await repos.users.superuserIds(users.map((u) => u.id));
   return users.map((u) => ({ id: u.id, isActive: u.isActive, isSuperuser: supers.has(u.id), type: u.type }));
 }
@@ -80,7 +82,10 @@ export async function handleExternalIdentity(
   const tokens = sealedTokens(ctx, identity);
 
   if (decision.action === 'deny') {
-    await repos.events.record({ action: 'login_failed', context: { source: source.name, reason: decision.reason, detail: decision.detail ?? decision.message } });
+    await repos.events.record({
+      action: 'login_failed',
+      context: { source: source.name, reason: decision.reason, detail: decision.detail ?? decision.message },
+    });
     return { kind: 'denied', message: decision.message };
   }
 
@@ -89,7 +94,13 @@ export async function handleExternalIdentity(
     await ctx.store.transaction(async (trx) => {
       const user = await trx.users.byId(session.userId!);
       if (!user) throw new BadRequestError('The signed-in user no longer exists.', 'user_gone');
-      await saveConnection(trx, ctx.box, user, { sourceUuid: source.uuid, kind: source.kind, identifier: identity.identifier, ...tokens }, source.name);
+      await saveConnection(
+        trx,
+        ctx.box,
+        user,
+        { sourceUuid: source.uuid, kind: source.kind, identifier: identity.identifier, ...tokens },
+        source.name,
+      );
     });
     session.flash('success', `Successfully linked ${source.name}!`);
     return { kind: 'redirect', location: USER_SETTINGS_SOURCES_PATH };

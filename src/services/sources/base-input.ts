@@ -50,4 +50,3 @@ export async function validateBase(repos: Repositories, kind: SourceKind, data: 
   await checkMappings(repos, errors, 'group_property_mappings', data.group_property_mappings, mappingKind);
   return errors;
 }
-

@@ -19,7 +19,6 @@ export interface GroupConnectionData {
   identifier?: string;
 }
 
-
 export function listGroupConnections(ctx: ServiceContext, kind: GroupConnectionKind, query: ListQuery): Promise<Page<GroupConnection>> {
   return ctx.store.repos.groupConnections.list(kind, query);
 }
@@ -52,7 +51,12 @@ export async function createGroupConnection(ctx: ServiceContext, kind: GroupConn
   });
 }
 
-export function updateGroupConnection(ctx: ServiceContext, kind: GroupConnectionKind, id: string, data: GroupConnectionData): Promise<GroupConnection> {
+export function updateGroupConnection(
+  ctx: ServiceContext,
+  kind: GroupConnectionKind,
+  id: string,
+  data: GroupConnectionData,
+): Promise<GroupConnection> {
   return ctx.store.transaction(async (repos) => {
     const current = await getGroupConnection(repos, kind, id);
     await checkWrite(repos, kind, data);

@@ -35,7 +35,12 @@ export function listKindSources<K extends ConcreteKind>(ctx: ServiceContext, kin
   return ctx.store.repos.kindSources[kind].list(query);
 }
 
-export async function getKindSource<K extends ConcreteKind>(repos: Repositories, kind: K, lookup: string, hooks: KindServiceHooks<K> = {}): Promise<SourceOf<K>> {
+export async function getKindSource<K extends ConcreteKind>(
+  repos: Repositories,
+  kind: K,
+  lookup: string,
+  hooks: KindServiceHooks<K> = {},
+): Promise<SourceOf<K>> {
   const repo = repos.kindSources[kind];
   const uuid = hooks.lookup === 'slug_or_pk' ? asUuid(lookup) : null;
   const source = (uuid ? await repo.byUuid(uuid) : null) ?? (await repo.bySlug(lookup));
@@ -53,7 +58,12 @@ function settingsOf<K extends ConcreteKind>(kind: K, data: KindSourceData): Sett
   return out as SettingsInput<K>;
 }
 
-async function checkReferences(repos: Repositories, errors: FieldErrorCollector, kind: ConcreteKind, settings: Record<string, unknown>): Promise<void> {
+async function checkReferences(
+  repos: Repositories,
+  errors: FieldErrorCollector,
+  kind: ConcreteKind,
+  settings: Record<string, unknown>,
+): Promise<void> {
   for (const [name, spec] of Object.entries(SOURCE_KINDS[kind].fields as Serializer)) {
     const value = settings[name] as string | null | undefined;
     if (spec.ref === 'flow') await checkFlow(repos, errors, name, value);
@@ -61,13 +71,19 @@ async function checkReferences(repos: Repositories, errors: FieldErrorCollector,
   }
 }
 
-async function write<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks: KindServiceHooks<K>, data: KindSourceData, lookup: string | null): Promise<SourceOf<K>> {
+async function write<K extends ConcreteKind>(
+  ctx: ServiceContext,
+  kind: K,
+  hooks: KindServiceHooks<K>,
+  data: KindSourceData,
+  lookup: string | null,
+): Promise<SourceOf<K>> {
   const settings = settingsOf(kind, data);
   await hooks.prepare?.(ctx, settings, data);
   return ctx.store.transaction(async (repos) => {
     const current = lookup === null ? null : await getKindSource(repos, kind, lookup, hooks);
     const errors = await validateBase(repos, kind, data, current);
-    await checkReferences(repos, errors, kind, settings as Record<string, unknown>);
+    await checkReferences(repos, errors, kind, settings);
     await hooks.validate?.(repos, errors, settings, current);
     errors.throwIfAny();
     const repo = repos.kindSources[kind];
@@ -77,19 +93,40 @@ async function write<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks
   });
 }
 
-export function createKindSource<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks: KindServiceHooks<K>, data: KindSourceData): Promise<SourceOf<K>> {
+export function createKindSource<K extends ConcreteKind>(
+  ctx: ServiceContext,
+  kind: K,
+  hooks: KindServiceHooks<K>,
+  data: KindSourceData,
+): Promise<SourceOf<K>> {
   return write(ctx, kind, hooks, data, null);
 }
 
-export function updateKindSource<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks: KindServiceHooks<K>, lookup: string, data: KindSourceData): Promise<SourceOf<K>> {
+export function updateKindSource<K extends ConcreteKind>(
+  ctx: ServiceContext,
+  kind: K,
+  hooks: KindServiceHooks<K>,
+  lookup: string,
+  data: KindSourceData,
+): Promise<SourceOf<K>> {
   return write(ctx, kind, hooks, data, lookup);
 }
 
-export async function deleteKindSource<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks: KindServiceHooks<K>, lookup: string): Promise<void> {
+export async function deleteKindSource<K extends ConcreteKind>(
+  ctx: ServiceContext,
+  kind: K,
+  hooks: KindServiceHooks<K>,
+  lookup: string,
+): Promise<void> {
   await ctx.store.transaction(async (repos) => removeSource(repos, await getKindSource(repos, kind, lookup, hooks), hooks));
 }
 
-export async function kindSourceUsedBy<K extends ConcreteKind>(ctx: ServiceContext, kind: K, hooks: KindServiceHooks<K>, lookup: string): Promise<UsedByEntry[]> {
+export async function kindSourceUsedBy<K extends ConcreteKind>(
+  ctx: ServiceContext,
+  kind: K,
+  hooks: KindServiceHooks<K>,
+  lookup: string,
+): Promise<UsedByEntry[]> {
   const repos = ctx.store.repos;
   return sourceUsedBy(repos, await getKindSource(repos, kind, lookup, hooks), hooks);
 }

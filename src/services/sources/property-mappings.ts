@@ -30,7 +30,13 @@ export async function getSourceMapping(repos: Repositories, kind: PropertyMappin
 async function checkName(repos: Repositories, name: string | undefined, selfUuid: string | null): Promise<void> {
   if (name === undefined) return;
   // Names are unique across every mapping kind (one table); the lookup is an exact filter.
-  const page = await repos.propertyMappings.list(null, { filters: [{ field: 'name', value: name }], search: null, ordering: [], offset: 0, limit: 1 });
+  const page = await repos.propertyMappings.list(null, {
+    filters: [{ field: 'name', value: name }],
+    search: null,
+    ordering: [],
+    offset: 0,
+    limit: 1,
+  });
   const other = page.items[0];
   if (other && other.uuid !== selfUuid) {
     const errors = new FieldErrorCollector();
@@ -46,7 +52,12 @@ export function createSourceMapping(ctx: ServiceContext, kind: PropertyMappingKi
   });
 }
 
-export function updateSourceMapping(ctx: ServiceContext, kind: PropertyMappingKind, lookup: string, data: PropertyMappingData): Promise<PropertyMapping> {
+export function updateSourceMapping(
+  ctx: ServiceContext,
+  kind: PropertyMappingKind,
+  lookup: string,
+  data: PropertyMappingData,
+): Promise<PropertyMapping> {
   return ctx.store.transaction(async (repos) => {
     const current = await getSourceMapping(repos, kind, lookup);
     await checkName(repos, data.name, current.uuid);
@@ -66,5 +77,11 @@ export async function sourceMappingUsedBy(ctx: ServiceContext, kind: PropertyMap
   const repos = ctx.store.repos;
   const mapping = await getSourceMapping(repos, kind, lookup);
   const sources = await repos.sources.usingPropertyMapping(mapping.uuid);
-  return sources.map((s) => ({ app: SOURCE_KINDS[s.kind].app, model_name: SOURCE_KINDS[s.kind].modelName, pk: s.uuid, name: s.name, action: 'cascade_many' }));
+  return sources.map((s) => ({
+    app: SOURCE_KINDS[s.kind].app,
+    model_name: SOURCE_KINDS[s.kind].modelName,
+    pk: s.uuid,
+    name: s.name,
+    action: 'cascade_many',
+  }));
 }

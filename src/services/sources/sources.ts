@@ -1,7 +1,7 @@
 /** Use cases of /sources/all/: every source regardless of kind, deletion, icons, user settings. */
 import { BadRequestError, NotFoundError, ValidationError } from '../../errors/index.js';
 import type { ListQuery, Page, Repositories } from '../../storage/ports.js';
-import { BUILT_IN_SOURCE_MANAGED, type Source } from '../../storage/source-ports.js';
+import { BUILT_IN_SOURCE_MANAGED, type Source } from '../../domain/sources.js';
 import type { ServiceContext } from '../context.js';
 import { CONCRETE_KINDS, SOURCE_KINDS, type SourceKind } from '../../sources/kinds.js';
 import { sourceUsedBy, type SourceRelations, type UsedByEntry } from './used-by.js';
@@ -95,7 +95,15 @@ export interface SourceTypeInfo {
 export function sourceTypes(): SourceTypeInfo[] {
   return CONCRETE_KINDS.map((k) => {
     const d = SOURCE_KINDS[k];
-    return { name: d.verboseName, description: d.description, component: d.component, model_name: d.modelName, icon_url: d.iconUrl, requires_enterprise: false, deprecated: false };
+    return {
+      name: d.verboseName,
+      description: d.description,
+      component: d.component,
+      model_name: d.modelName,
+      icon_url: d.iconUrl,
+      requires_enterprise: false,
+      deprecated: false,
+    };
   });
 }
 

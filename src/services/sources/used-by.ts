@@ -25,12 +25,28 @@ export interface SourceRelations {
 export async function sourceUsedBy(repos: Repositories, source: Source, relations: SourceRelations = {}): Promise<UsedByEntry[]> {
   const out: UsedByEntry[] = [];
   const d = SOURCE_KINDS[source.kind];
-  const models = { app: d.app, user: d.connections?.user.modelName ?? 'usersourceconnection', group: d.connections?.group?.modelName ?? 'groupsourceconnection' };
+  const models = {
+    app: d.app,
+    user: d.connections?.user.modelName ?? 'usersourceconnection',
+    group: d.connections?.group?.modelName ?? 'groupsourceconnection',
+  };
   for (const c of await repos.userConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-    out.push({ app: models.app, model_name: models.user, pk: String(c.id), name: `User-source connection (user=${c.username}, source=${source.slug})`, action: 'cascade' });
+    out.push({
+      app: models.app,
+      model_name: models.user,
+      pk: String(c.id),
+      name: `User-source connection (user=${c.username}, source=${source.slug})`,
+      action: 'cascade',
+    });
   }
   for (const c of await repos.groupConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-    out.push({ app: models.app, model_name: models.group, pk: String(c.id), name: `Group-source connection (group=${c.groupName}, source=${source.slug})`, action: 'cascade' });
+    out.push({
+      app: models.app,
+      model_name: models.group,
+      pk: String(c.id),
+      name: `Group-source connection (group=${c.groupName}, source=${source.slug})`,
+      action: 'cascade',
+    });
   }
   if (relations.usedBy) out.push(...(await relations.usedBy(repos, source)));
   return out;

@@ -34,11 +34,21 @@ function ownerScope(principal: Principal, query: ListQuery): ListQuery {
   return { ...query, filters: [...query.filters, { field: 'user', value: principal.user.id }] };
 }
 
-export function listUserConnections(ctx: ServiceContext, principal: Principal, kind: ConnectionKind, query: ListQuery): Promise<Page<UserConnection>> {
+export function listUserConnections(
+  ctx: ServiceContext,
+  principal: Principal,
+  kind: ConnectionKind,
+  query: ListQuery,
+): Promise<Page<UserConnection>> {
   return ctx.store.repos.userConnections.list(kind, ownerScope(principal, query));
 }
 
-export async function getUserConnection(repos: Repositories, principal: Principal, kind: ConnectionKind, id: string | number): Promise<UserConnection> {
+export async function getUserConnection(
+  repos: Repositories,
+  principal: Principal,
+  kind: ConnectionKind,
+  id: string | number,
+): Promise<UserConnection> {
   const n = asIntId(id);
   const conn = n === null ? null : await repos.userConnections.byId(n);
   if (!conn || (kind !== null && conn.kind !== kind) || (!principal.isSuperuser && conn.userId !== principal.user.id)) {
@@ -65,12 +75,18 @@ async function checkWrite(repos: Repositories, kind: string, data: UserConnectio
   const sameUser = await repos.userConnections.byUserSource(userId, sourceUuid);
   if (sameUser && sameUser.id !== current?.id) errors.nonField.push('The fields user, source must make a unique set.');
   const sameIdentifier = await repos.userConnections.bySourceIdentifier(sourceUuid, identifier);
-  if (sameIdentifier && sameIdentifier.id !== current?.id) errors.add('identifier', 'A connection with this identifier already exists for this source.');
+  if (sameIdentifier && sameIdentifier.id !== current?.id)
+    errors.add('identifier', 'A connection with this identifier already exists for this source.');
   errors.throwIfAny();
 }
 
 /** Admins create connections directly (an improvement over 2024.8, which has no writable user/source). */
-export async function createUserConnection(ctx: ServiceContext, principal: Principal, kind: ConnectionKindName, data: UserConnectionData): Promise<UserConnection> {
+export async function createUserConnection(
+  ctx: ServiceContext,
+  principal: Principal,
+  kind: ConnectionKindName,
+  data: UserConnectionData,
+): Promise<UserConnection> {
   if (!principal.isSuperuser) throw new PermissionDeniedError();
   const missing = new FieldErrorCollector();
   for (const field of ['user', 'source', 'identifier'] as const) if (data[field] === undefined) missing.add(field, 'This field is required.');
@@ -83,7 +99,13 @@ export async function createUserConnection(ctx: ServiceContext, principal: Princ
   });
 }
 
-export function updateUserConnection(ctx: ServiceContext, principal: Principal, kind: ConnectionKind, id: string, data: UserConnectionData): Promise<UserConnection> {
+export function updateUserConnection(
+  ctx: ServiceContext,
+  principal: Principal,
+  kind: ConnectionKind,
+  id: string,
+  data: UserConnectionData,
+): Promise<UserConnection> {
   return ctx.store.transaction(async (repos) => {
     const current = await getUserConnection(repos, principal, kind, id);
     const patch: UserConnectionData = principal.isSuperuser ? { ...data } : { access_token: data.access_token };

@@ -36,8 +36,24 @@ export async function completeOAuthLogin(
   const type = source.settings.provider_type;
   const data = stored!.data as { nonce: string | null; codeVerifier: string | null; next: string | null };
   const now = () => ctx.clock.now();
-  const token = await exchangeCode({ type, source: config, code, callbackUrl, codeVerifier: data.codeVerifier ? ctx.box.decrypt(data.codeVerifier) : null, fetch: ctx.fetch, now });
-  const profile = await fetchProfile({ type, source: config, token, fetch: ctx.fetch, now, nonce: data.nonce, expectedIssuer: source.settings.oidc_issuer || null });
+  const token = await exchangeCode({
+    type,
+    source: config,
+    code,
+    callbackUrl,
+    codeVerifier: data.codeVerifier ? ctx.box.decrypt(data.codeVerifier) : null,
+    fetch: ctx.fetch,
+    now,
+  });
+  const profile = await fetchProfile({
+    type,
+    source: config,
+    token,
+    fetch: ctx.fetch,
+    now,
+    nonce: data.nonce,
+    expectedIssuer: source.settings.oidc_issuer || null,
+  });
   if (profile.refreshedJwks) {
     // The IdP rotated its keys: keep the fresh set so the next login verifies without a refetch.
     await repos.kindSources.oauth.update(source.uuid, {}, { oidc_jwks: profile.refreshedJwks as unknown as Record<string, unknown> });
@@ -47,12 +63,19 @@ export async function completeOAuthLogin(
     // The claim is normalised before the mappings run, so buildIdentityProperties never sees
     // these entries: report them here (docs/behaviour.md#property-mappings, step 4) and let the
     // login go on without them.
-    await repos.events.record({ action: 'configuration_error', context: { message: droppedGroupsMessage(source.name, extracted.droppedGroups), source: source.name } });
+    await repos.events.record({
+      action: 'configuration_error',
+      context: { message: droppedGroupsMessage(source.name, extracted.droppedGroups), source: source.name },
+    });
   }
   const { properties, groups } = await buildIdentityProperties(ctx, source, {
     baseProperties: extracted.properties,
     groupNames: extracted.groupNames,
-    context: { info: profile.profile, token: { token_type: token.tokenType, expires_in: token.expiresIn ?? null, scope: token.scope ?? null }, oauth_userinfo: profile.profile },
+    context: {
+      info: profile.profile,
+      token: { token_type: token.tokenType, expires_in: token.expiresIn ?? null, scope: token.scope ?? null },
+      oauth_userinfo: profile.profile,
+    },
   });
   return handleExternalIdentity(
     ctx,

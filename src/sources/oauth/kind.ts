@@ -2,9 +2,10 @@
 import { field } from '../../domain/fields.js';
 import { providerTypeNames } from '../../protocols/oauth/provider-types.js';
 import { matchingSourceFields } from '../base-fields.js';
-import type { SourceKindDescriptor } from '../kind.js';
+import { sourceMappingModel, type SourceKindDescriptor } from '../kind.js';
 
-const endpoint = (description: string) => field.string({ nullable: true, allowBlank: true, maxLength: 255, blankIsNull: true, filter: true, description });
+const endpoint = (description: string) =>
+  field.string({ nullable: true, allowBlank: true, maxLength: 255, blankIsNull: true, filter: true, description });
 
 export const oauthFields = {
   provider_type: field.choice(providerTypeNames(), { required: true, filter: true }),
@@ -40,14 +41,7 @@ export const oauthKind = {
   baseFields: matchingSourceFields,
   fields: oauthFields,
   table: 'oauth_sources',
-  mapping: {
-    component: 'ak-property-mapping-source-oauth-form',
-    verboseName: 'OAuth Source Property Mapping',
-    verboseNamePlural: 'OAuth Source Property Mappings',
-    app: 'authentik_sources_oauth',
-    modelName: 'oauthsourcepropertymapping',
-    model: 'OAuthSourcePropertyMapping',
-  },
+  mapping: sourceMappingModel('oauth', 'OAuth'),
   connections: {
     user: { model: 'UserOAuthSourceConnection', modelName: 'useroauthsourceconnection' },
     group: { model: 'GroupOAuthSourceConnection', modelName: 'groupoauthsourceconnection' },

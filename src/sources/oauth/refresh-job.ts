@@ -51,7 +51,13 @@ async function sourcesToRefresh(ctx: ServiceContext): Promise<OAuthSource[]> {
   // Collect first, write later: updates do not reorder a slug-ordered listing, but reading
   // everything up front keeps paging independent of what this run writes.
   for (let offset = 0; ; offset += PAGE_SIZE) {
-    const page = await ctx.store.repos.kindSources.oauth.list({ filters: [], search: null, ordering: [{ field: 'slug', desc: false }], offset, limit: PAGE_SIZE });
+    const page = await ctx.store.repos.kindSources.oauth.list({
+      filters: [],
+      search: null,
+      ordering: [{ field: 'slug', desc: false }],
+      offset,
+      limit: PAGE_SIZE,
+    });
     found.push(...page.items.filter((s) => s.settings.oidc_well_known_url !== '' || s.settings.oidc_jwks_url !== ''));
     if (page.items.length < PAGE_SIZE || offset + PAGE_SIZE >= page.total) return found;
   }
@@ -69,7 +75,12 @@ async function changesFor(ctx: ServiceContext, source: OAuthSource, fail: (f: Re
   if (o.oidc_well_known_url !== '') {
     try {
       const d = await discoverOidcConfiguration({ wellKnownUrl: o.oidc_well_known_url, fetch: ctx.fetch });
-      const urls: Record<UrlField, string> = { authorization_url: d.authorizationUrl, access_token_url: d.accessTokenUrl, profile_url: d.profileUrl, oidc_jwks_url: d.oidcJwksUrl };
+      const urls: Record<UrlField, string> = {
+        authorization_url: d.authorizationUrl,
+        access_token_url: d.accessTokenUrl,
+        profile_url: d.profileUrl,
+        oidc_jwks_url: d.oidcJwksUrl,
+      };
       for (const [field, value] of Object.entries(urls) as Array<[UrlField, string]>) {
         if ((o[field] ?? '') !== value) patch[field] = value;
       }
@@ -96,7 +107,12 @@ async function changesFor(ctx: ServiceContext, source: OAuthSource, fail: (f: Re
 async function apply(ctx: ServiceContext, source: OAuthSource, patch: SettingsInput<'oauth'>): Promise<boolean> {
   return ctx.store.transaction(async (repos) => {
     const fresh = await repos.kindSources.oauth.byUuid(source.uuid);
-    if (!fresh || fresh.settings.oidc_well_known_url !== source.settings.oidc_well_known_url || fresh.settings.oidc_jwks_url !== source.settings.oidc_jwks_url) return false;
+    if (
+      !fresh ||
+      fresh.settings.oidc_well_known_url !== source.settings.oidc_well_known_url ||
+      fresh.settings.oidc_jwks_url !== source.settings.oidc_jwks_url
+    )
+      return false;
     await repos.kindSources.oauth.update(source.uuid, {}, patch);
     return true;
   });

@@ -5,7 +5,13 @@
 import { ValidationError } from '../../errors/index.js';
 import { discoverOidcConfiguration, fetchJwks } from '../../protocols/oauth/discovery.js';
 import { DiscoveryError } from '../../protocols/oauth/errors.js';
-import { getProviderType, LEGACY_PROVIDER_TYPES, listProviderTypes, sourceTypeDescriptor, type SourceTypeDescriptor } from '../../protocols/oauth/provider-types.js';
+import {
+  getProviderType,
+  LEGACY_PROVIDER_TYPES,
+  listProviderTypes,
+  sourceTypeDescriptor,
+  type SourceTypeDescriptor,
+} from '../../protocols/oauth/provider-types.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { KindServiceHooks } from '../../services/sources/kind-sources.js';
 import type { OAuthSource, SettingsInput } from '../kinds.js';

@@ -1,4 +1,4 @@
-import type { AuthCodeAuthMethod, OAuthSourceConfig, PkceMode } from '../../protocols/oauth/index.js';
+import type { OAuthSourceConfig } from '../../protocols/oauth/index.js';
 import type { OAuthSource } from '../kinds.js';
 
 /** The stored source as the protocol core sees it (the secret is decrypted by the repository). */
@@ -16,10 +16,11 @@ export function oauthSourceConfig(source: OAuthSource, consumerSecret: string): 
     profileUrl: o.profile_url,
     additionalScopes: o.additional_scopes,
     oidcWellKnownUrl: o.oidc_well_known_url,
+    oidcIssuer: o.oidc_issuer,
     oidcJwksUrl: o.oidc_jwks_url,
     oidcJwks: o.oidc_jwks,
-    pkce: o.pkce as PkceMode,
-    authorizationCodeAuthMethod: o.authorization_code_auth_method as AuthCodeAuthMethod,
+    pkce: o.pkce,
+    authorizationCodeAuthMethod: o.authorization_code_auth_method,
   };
 }
 

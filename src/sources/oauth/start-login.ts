@@ -23,7 +23,10 @@ export async function enabledOAuthSource(ctx: ServiceContext, slug: string): Pro
   return source;
 }
 
-export async function startOAuthLogin(ctx: ServiceContext, input: { slug: string; sessionId: string; baseUrl: string; next: string | null; loginHint?: string | null }): Promise<FlowOutcome> {
+export async function startOAuthLogin(
+  ctx: ServiceContext,
+  input: { slug: string; sessionId: string; baseUrl: string; next: string | null; loginHint?: string | null },
+): Promise<FlowOutcome> {
   const source = await enabledOAuthSource(ctx, input.slug);
   const config = oauthSourceConfig(source, (await ctx.store.repos.kindSources.oauth.secret(source.uuid, 'consumer_secret')) ?? '');
   if (usesOAuth1(asProviderType(source.settings.provider_type), config)) {

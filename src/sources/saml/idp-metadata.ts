@@ -32,7 +32,12 @@ function checkedUrl(raw: string): string {
 export async function fetchIdpMetadata(ctx: ServiceContext, url: string): Promise<string> {
   let res;
   try {
-    res = await boundedFetch(ctx.fetch, checkedUrl(url), { method: 'GET', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } }, METADATA_LIMITS);
+    res = await boundedFetch(
+      ctx.fetch,
+      checkedUrl(url),
+      { method: 'GET', headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' } },
+      METADATA_LIMITS,
+    );
   } catch (e) {
     if (e instanceof OutboundFetchError) throw new UpstreamError(`metadata URL could not be fetched: ${e.message}`);
     throw e;
@@ -66,7 +71,8 @@ export async function keypairForIdpCertificate(repos: Repositories, source: Saml
     if (kp && certificateBody(kp.certificateData) === body) return kp.uuid;
   }
   const name = idpKeypairName(source, fingerprint);
-  const find = async () => (await repos.keypairs.list({ filters: [{ field: 'name', value: name }], search: null, ordering: [], offset: 0, limit: 1 })).items[0];
+  const find = async () =>
+    (await repos.keypairs.list({ filters: [{ field: 'name', value: name }], search: null, ordering: [], offset: 0, limit: 1 })).items[0];
   const existing = await find();
   if (existing) {
     if (certificateBody(existing.certificateData) === body) return existing.uuid;

@@ -59,7 +59,8 @@ export async function importSamlMetadata(ctx: ServiceContext, slug: string, data
       idp_entity_id: idp.entityId,
     };
     if (data.metadata_url) settings.metadata_url = data.metadata_url;
-    if (sso.length > 200 || (settings.slo_url?.length ?? 0) > 200) throw ValidationError.field('metadata', 'The metadata endpoints are longer than 200 characters.');
+    if (sso.length > 200 || (settings.slo_url?.length ?? 0) > 200)
+      throw ValidationError.field('metadata', 'The metadata endpoints are longer than 200 characters.');
     const kps: string[] = [];
     for (const pem of idp.signingCerts) kps.push(await keypairForIdpCertificate(repos, source, pem));
     if (kps.length > 0) {

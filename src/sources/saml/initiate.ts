@@ -51,7 +51,10 @@ export async function startSamlLogin(
   } catch (e) {
     if (e instanceof ProtocolError) throw e;
     // A bad key or algorithm must not become a 500: a signing failure is a 400 page.
-    throw new ProtocolError('saml', `Failed to sign the authentication request: ${e instanceof Error ? e.message : String(e)}`, { code: 'saml_signing', cause: e });
+    throw new ProtocolError('saml', `Failed to sign the authentication request: ${e instanceof Error ? e.message : String(e)}`, {
+      code: 'saml_signing',
+      cause: e,
+    });
   }
   await rememberAuthnRequest(ctx, source, input.sessionId, { requestId: request.requestId, next: input.next });
 
@@ -59,6 +62,13 @@ export async function startSamlLogin(
   const fields: Record<string, string> = { SAMLRequest: request.fields.SAMLRequest };
   if (request.fields.RelayState) fields.RelayState = request.fields.RelayState;
   return request.binding === 'POST'
-    ? { kind: 'form', title: `Continue to ${source.name}`, intro: `You are being sent to ${source.name} to sign in.`, action: request.url, fields, auto: false }
+    ? {
+        kind: 'form',
+        title: `Continue to ${source.name}`,
+        intro: `You are being sent to ${source.name} to sign in.`,
+        action: request.url,
+        fields,
+        auto: false,
+      }
     : { kind: 'form', title: `Redirecting to ${source.name}...`, action: request.url, fields, auto: true };
 }

@@ -2,7 +2,7 @@
 import { field } from '../../domain/fields.js';
 import { DIGEST_ALGORITHMS, SIGNATURE_ALGORITHMS } from '../../protocols/saml/algorithms.js';
 import { matchingSourceFields } from '../base-fields.js';
-import type { SourceKindDescriptor } from '../kind.js';
+import { sourceMappingModel, type SourceKindDescriptor } from '../kind.js';
 import { samlStorage } from './sql/verification-kps.js';
 
 /** authentik 2024.8's `name_id_policy` choices (its WindowsDomainQualifiedName URN says 2.0). */
@@ -20,9 +20,21 @@ const httpOnly = (v: string) => (v === '' || /^https?:\/\/[^/]/i.test(v) ? null 
 
 export const samlFields = {
   pre_authentication_flow: field.uuid({ required: true, ref: 'flow', filter: true, description: 'Flow used before authentication.' }),
-  issuer: field.string({ allowBlank: true, nullable: true, blankIsNull: true, filter: true, description: 'Also known as Entity ID. Defaults the Metadata URL.' }),
+  issuer: field.string({
+    allowBlank: true,
+    nullable: true,
+    blankIsNull: true,
+    filter: true,
+    description: 'Also known as Entity ID. Defaults the Metadata URL.',
+  }),
   /** Later authentik's name of `issuer`, accepted as an alias on writes. */
-  issuer_override: field.string({ allowBlank: true, nullable: true, writeOnly: true, column: false, description: 'Alias of `issuer` (later authentik versions).' }),
+  issuer_override: field.string({
+    allowBlank: true,
+    nullable: true,
+    writeOnly: true,
+    column: false,
+    description: 'Alias of `issuer` (later authentik versions).',
+  }),
   sso_url: field.url({ required: true, maxLength: 200, check: httpOnly, filter: true }),
   slo_url: field.url({ nullable: true, allowBlank: true, maxLength: 200, check: httpOnly, blankIsNull: true, filter: true }),
   allow_idp_initiated: field.boolean({ filter: true }),
@@ -57,14 +69,7 @@ export const samlKind = {
   baseFields: matchingSourceFields,
   fields: samlFields,
   table: 'saml_sources',
-  mapping: {
-    component: 'ak-property-mapping-source-saml-form',
-    verboseName: 'SAML Source Property Mapping',
-    verboseNamePlural: 'SAML Source Property Mappings',
-    app: 'authentik_sources_saml',
-    modelName: 'samlsourcepropertymapping',
-    model: 'SAMLSourcePropertyMapping',
-  },
+  mapping: sourceMappingModel('saml', 'SAML'),
   connections: {
     user: { model: 'UserSAMLSourceConnection', modelName: 'usersamlsourceconnection' },
     group: { model: 'GroupSAMLSourceConnection', modelName: 'groupsamlsourceconnection' },

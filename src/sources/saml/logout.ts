@@ -41,7 +41,12 @@ export async function samlSingleLogout(ctx: ServiceContext, session: FlowSession
   const isResponse = hasParam(input.rawQuery, 'SAMLResponse');
   const key = await signingKey(ctx, source);
   const signing: RedirectSigning | null = key ? { privateKey: key.privateKey, signatureAlgorithm: key.signatureAlgorithm } : null;
-  const common = { sloUrl: samlEndpoints(input.baseUrl, source.slug).slo, idpEntityId: s.idp_entity_id, now: ctx.clock.now(), allowSha1: allowsSha1(source) };
+  const common = {
+    sloUrl: samlEndpoints(input.baseUrl, source.slug).slo,
+    idpEntityId: s.idp_entity_id,
+    now: ctx.clock.now(),
+    allowSha1: allowsSha1(source),
+  };
 
   if (isRequest || isResponse) {
     const certs = await verificationCertificates(ctx, source);

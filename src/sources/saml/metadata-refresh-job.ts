@@ -22,7 +22,8 @@ export async function refreshSamlSourceMetadata(ctx: ServiceContext, source: Sam
   // With a configured IdP entity ID only that entity is read (federation aggregates, spoofing).
   const metadata = parseIdpMetadata(await fetchIdpMetadata(ctx, s.metadata_url), s.idp_entity_id ? { entityId: s.idp_entity_id } : {});
   const patch: SettingsInput<'saml'> = {};
-  const sso = s.binding_type === 'REDIRECT' ? (metadata.ssoUrls.redirect ?? metadata.ssoUrls.post) : (metadata.ssoUrls.post ?? metadata.ssoUrls.redirect);
+  const sso =
+    s.binding_type === 'REDIRECT' ? (metadata.ssoUrls.redirect ?? metadata.ssoUrls.post) : (metadata.ssoUrls.post ?? metadata.ssoUrls.redirect);
   if (sso && sso !== s.sso_url && isHttpUrl(sso)) patch.sso_url = sso;
   // Our single logout speaks the Redirect binding only.
   const slo = metadata.sloUrls.redirect;
@@ -71,7 +72,13 @@ export function samlMetadataRefreshJob(ctx: ServiceContext): Job {
       const failures: Error[] = [];
       let refreshed = 0;
       for (let offset = 0; ; offset += 100) {
-        const page = await ctx.store.repos.kindSources.saml.list({ filters: [], search: null, ordering: [{ field: 'pk', desc: false }], offset, limit: 100 });
+        const page = await ctx.store.repos.kindSources.saml.list({
+          filters: [],
+          search: null,
+          ordering: [{ field: 'pk', desc: false }],
+          offset,
+          limit: 100,
+        });
         for (const source of page.items.filter((x) => x.settings.metadata_url)) {
           // One broken IdP must not stop the others; failures are reported together.
           try {

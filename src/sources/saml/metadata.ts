@@ -18,7 +18,10 @@ async function certificateOf(ctx: ServiceContext, uuid: string | null): Promise<
 /** The metadata XML; byte-stable for unchanged settings (a pure template, no timestamps). */
 export async function spMetadataXml(ctx: ServiceContext, source: SamlSource, baseUrl: string): Promise<string> {
   const endpoints = samlEndpoints(baseUrl, source.slug);
-  const [signingCertificate, encryptionCertificate] = await Promise.all([certificateOf(ctx, source.settings.signing_kp), certificateOf(ctx, source.settings.encryption_kp)]);
+  const [signingCertificate, encryptionCertificate] = await Promise.all([
+    certificateOf(ctx, source.settings.signing_kp),
+    certificateOf(ctx, source.settings.encryption_kp),
+  ]);
   return buildSpMetadata({
     entityId: spEntityId(source, baseUrl),
     acsUrl: endpoints.acs,

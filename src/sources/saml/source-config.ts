@@ -73,7 +73,10 @@ export async function signingKey(ctx: ServiceContext, source: SamlSource): Promi
  */
 export function allowsSha1(source: SamlSource): boolean {
   const s = source.settings;
-  return s.digest_algorithm === DIGEST_ALGORITHMS.sha1 || [SIGNATURE_ALGORITHMS.rsaSha1, SIGNATURE_ALGORITHMS.ecdsaSha1, SIGNATURE_ALGORITHMS.dsaSha1].includes(s.signature_algorithm as never);
+  return (
+    s.digest_algorithm === DIGEST_ALGORITHMS.sha1 ||
+    [SIGNATURE_ALGORITHMS.rsaSha1, SIGNATURE_ALGORITHMS.ecdsaSha1, SIGNATURE_ALGORITHMS.dsaSha1].includes(s.signature_algorithm as never)
+  );
 }
 
 export async function validatorSettings(ctx: ServiceContext, source: SamlSource, baseUrl: string): Promise<SamlResponseValidatorSettings> {

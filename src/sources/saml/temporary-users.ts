@@ -51,7 +51,10 @@ export async function ensureTemporaryUser(ctx: ServiceContext, source: SamlSourc
     });
   } catch (e) {
     if (e instanceof ValidationError && e.fields.username) {
-      throw new ProtocolError('saml', 'A temporary user for this transient NameID cannot be created: the username is already taken.', { code: 'saml_transient_conflict', cause: e });
+      throw new ProtocolError('saml', 'A temporary user for this transient NameID cannot be created: the username is already taken.', {
+        code: 'saml_transient_conflict',
+        cause: e,
+      });
     }
     throw e;
   }

@@ -6,9 +6,11 @@ import { requireGroupId } from './find-group.js';
 
 export async function deleteScimGroup(deps: ScimDeps, caller: ScimCaller, id: string): Promise<void> {
   const uuid = requireGroupId(id);
-  await deps.queue.run(`group:${uuid}`, () => deps.store.transaction(async (unit) => {
-    const deleted = await unit.scim.deleteGroup(caller.source.uuid, uuid);
-    if (!deleted) throw ScimError.notFound('Group not found.');
-    await recordScimEvent(unit, caller, 'model_deleted', 'group', { pk: uuid, name: deleted.name });
-  }));
+  await deps.queue.run(`group:${uuid}`, () =>
+    deps.store.transaction(async (unit) => {
+      const deleted = await unit.scim.deleteGroup(caller.source.uuid, uuid);
+      if (!deleted) throw ScimError.notFound('Group not found.');
+      await recordScimEvent(unit, caller, 'model_deleted', 'group', { pk: uuid, name: deleted.name });
+    }),
+  );
 }

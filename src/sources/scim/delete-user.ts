@@ -6,9 +6,11 @@ import { requireUserId } from './find-user.js';
 
 export async function deleteScimUser(deps: ScimDeps, caller: ScimCaller, id: string): Promise<void> {
   const uuid = requireUserId(id);
-  await deps.queue.run(`user:${uuid}`, () => deps.store.transaction(async (unit) => {
-    const deleted = await unit.scim.deleteUser(caller.source.uuid, uuid);
-    if (!deleted) throw ScimError.notFound('User not found.');
-    await recordScimEvent(unit, caller, 'model_deleted', 'user', { pk: deleted.id, name: deleted.username });
-  }));
+  await deps.queue.run(`user:${uuid}`, () =>
+    deps.store.transaction(async (unit) => {
+      const deleted = await unit.scim.deleteUser(caller.source.uuid, uuid);
+      if (!deleted) throw ScimError.notFound('User not found.');
+      await recordScimEvent(unit, caller, 'model_deleted', 'user', { pk: deleted.id, name: deleted.username });
+    }),
+  );
 }

@@ -22,8 +22,8 @@ export interface ScimCaller {
 /** Where resources live: the absolute SCIM base URL (…/source/scim/<slug>/v2, no trailing slash). */
 export interface ScimView {
   baseUrl: string;
-  attributes?: string | string[] | undefined;
-  excludedAttributes?: string | string[] | undefined;
+  attributes?: string | readonly string[] | undefined;
+  excludedAttributes?: string | readonly string[] | undefined;
 }
 
 /**

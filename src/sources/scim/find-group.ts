@@ -12,8 +12,11 @@ export function requireGroupId(id: string): string {
 /** Group resources, loading members only when the attribute selection keeps them. */
 export async function groupResources(scim: ScimRepository, caller: ScimCaller, groups: ScimGroupRecord[], view: ScimView): Promise<JsonObject[]> {
   const members: Map<string, ScimMember[]> = wantsMembers(view)
-    ? await scim.members(caller.source.uuid, groups.map((g) => g.uuid))
-    : new Map();
+    ? await scim.members(
+        caller.source.uuid,
+        groups.map((g) => g.uuid),
+      )
+    : new Map<string, ScimMember[]>();
   const project = projectionOf(view);
   return groups.map((g) => project(groupResource(g, members.get(g.uuid) ?? [], view)));
 }
@@ -22,5 +25,5 @@ export async function getScimGroup(deps: ScimDeps, caller: ScimCaller, id: strin
   const group = await deps.store.repos.scim.findGroup(caller.source.uuid, requireGroupId(id));
   if (!group) throw ScimError.notFound('Group not found.');
   const [resource] = await groupResources(deps.store.repos.scim, caller, [group], view);
-  return resource!;
+  return resource;
 }

@@ -14,12 +14,7 @@ export interface GroupFields {
   attributes: Record<string, unknown> | undefined;
 }
 
-export async function groupFields(
-  deps: ScimDeps,
-  caller: ScimCaller,
-  payload: JsonObject,
-  existing: ScimGroupRecord | null,
-): Promise<GroupFields> {
+export async function groupFields(deps: ScimDeps, caller: ScimCaller, payload: JsonObject, existing: ScimGroupRecord | null): Promise<GroupFields> {
   const base = groupPropertiesFromScim(payload);
   const props = await mappedProperties(deps, caller, 'group', { ...base }, payload);
   const name = stringProp(props, 'name');

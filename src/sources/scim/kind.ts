@@ -1,7 +1,7 @@
 /** SCIM 2.0 sources (we are the SCIM service provider): authentik 2024.8 `SCIMSource`. */
 import { field } from '../../domain/fields.js';
 import { sourceFields } from '../base-fields.js';
-import type { SourceKindDescriptor } from '../kind.js';
+import { sourceMappingModel, type SourceKindDescriptor } from '../kind.js';
 
 export const scimFields = {
   root_url: field.string({ readOnly: true, column: false }),
@@ -10,8 +10,14 @@ export const scimFields = {
   token_uuid: field.uuid({ nullable: true, internal: true }),
 };
 
-const { pk, name, slug, enabled, user_property_mappings, group_property_mappings, component, verbose_name, verbose_name_plural, meta_model_name, user_matching_mode, managed, user_path_template } =
-  sourceFields;
+// authentik's SCIMSourceSerializer leaves out the flows, the policy engine mode and the icon.
+const {
+  authentication_flow: _authenticationFlow,
+  enrollment_flow: _enrollmentFlow,
+  policy_engine_mode: _policyEngineMode,
+  icon: _icon,
+  ...scimBaseFields
+} = sourceFields;
 
 export const scimKind = {
   kind: 'scim',
@@ -23,18 +29,11 @@ export const scimKind = {
   modelName: 'scimsource',
   description: 'System for Cross-domain Identity Management Source, allows for cross-system user provisioning',
   iconUrl: '/static/authentik/sources/scim.png',
-  // authentik's SCIMSourceSerializer shows only these base fields.
-  baseFields: { pk, name, slug, enabled, user_property_mappings, group_property_mappings, component, verbose_name, verbose_name_plural, meta_model_name, user_matching_mode, managed, user_path_template },
+  baseFields: scimBaseFields,
+
   fields: scimFields,
   table: 'scim_sources',
-  mapping: {
-    component: 'ak-property-mapping-source-scim-form',
-    verboseName: 'SCIM Source Property Mapping',
-    verboseNamePlural: 'SCIM Source Property Mappings',
-    app: 'authentik_sources_scim',
-    modelName: 'scimsourcepropertymapping',
-    model: 'SCIMSourcePropertyMapping',
-  },
+  mapping: sourceMappingModel('scim', 'SCIM'),
   connections: null,
   userSettingsComponent: null,
   loginPath: null,

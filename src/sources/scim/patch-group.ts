@@ -18,25 +18,27 @@ export async function patchScimGroup(deps: ScimDeps, caller: ScimCaller, id: str
   const uuid = requireGroupId(id);
   const plan = planGroupPatch(body);
   return withMappingErrors(deps, caller, () =>
-    deps.queue.run(`group:${uuid}`, () => deps.store.transaction(async (unit) => {
-      const existing = await unit.scim.touchGroup(caller.source.uuid, uuid);
-      if (!existing) throw ScimError.notFound('Group not found.');
-      // Applied first: an invalid operation fails the request before any member changes.
-      const patched =
-        plan.otherOperations.length > 0
-          ? storedGroupPayload(applyPatchOperations(existing.payload, plan.otherOperations, { resourceType: 'Group' }))
-          : existing.payload;
-      if (plan.touchesMembers) await unit.scim.changeMembers(caller.source.uuid, uuid, plan.members);
-      const payloadChanged = !jsonEqual(patched, existing.payload);
-      const fields = payloadChanged ? await groupFields(deps, caller, patched, existing) : null;
-      const group = await unit.scim.updateGroup(existing, {
-        ...(fields && fields.name !== existing.name ? { name: fields.name } : {}),
-        ...(fields?.attributes !== undefined ? { attributes: fields.attributes } : {}),
-        ...(payloadChanged ? { payload: patched } : {}),
-      });
-      await recordScimEvent(unit, caller, 'model_updated', 'group', { pk: group.uuid, name: group.name });
-      const [resource] = await groupResources(unit.scim, caller, [group], view);
-      return resource!;
-    })),
+    deps.queue.run(`group:${uuid}`, () =>
+      deps.store.transaction(async (unit) => {
+        const existing = await unit.scim.touchGroup(caller.source.uuid, uuid);
+        if (!existing) throw ScimError.notFound('Group not found.');
+        // Applied first: an invalid operation fails the request before any member changes.
+        const patched =
+          plan.otherOperations.length > 0
+            ? storedGroupPayload(applyPatchOperations(existing.payload, plan.otherOperations, { resourceType: 'Group' }))
+            : existing.payload;
+        if (plan.touchesMembers) await unit.scim.changeMembers(caller.source.uuid, uuid, plan.members);
+        const payloadChanged = !jsonEqual(patched, existing.payload);
+        const fields = payloadChanged ? await groupFields(deps, caller, patched, existing) : null;
+        const group = await unit.scim.updateGroup(existing, {
+          ...(fields && fields.name !== existing.name ? { name: fields.name } : {}),
+          ...(fields?.attributes !== undefined ? { attributes: fields.attributes } : {}),
+          ...(payloadChanged ? { payload: patched } : {}),
+        });
+        await recordScimEvent(unit, caller, 'model_updated', 'group', { pk: group.uuid, name: group.name });
+        const [resource] = await groupResources(unit.scim, caller, [group], view);
+        return resource;
+      }),
+    ),
   );
 }

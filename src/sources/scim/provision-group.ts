@@ -28,7 +28,7 @@ export async function provisionScimGroup(deps: ScimDeps, caller: ScimCaller, bod
       }
       await recordScimEvent(unit, caller, 'model_created', 'group', { pk: group.uuid, name: group.name });
       const [resource] = await groupResources(unit.scim, caller, [group], view);
-      return resource!;
+      return resource;
     });
   });
 }

@@ -11,12 +11,14 @@ export async function replaceScimUser(deps: ScimDeps, caller: ScimCaller, id: st
   const uuid = requireUserId(id);
   const payload = requireObject(body);
   const user = await withMappingErrors(deps, caller, () =>
-    deps.queue.run(`user:${uuid}`, () => deps.store.transaction(async (unit) => {
-      // Locked: a concurrent PATCH must apply to this payload, not to the one before it.
-      const existing = await unit.scim.findUser(caller.source.uuid, uuid, { lock: true });
-      if (!existing) throw ScimError.notFound('User not found.');
-      return writeUserPayload(unit, deps, caller, existing, payload);
-    })),
+    deps.queue.run(`user:${uuid}`, () =>
+      deps.store.transaction(async (unit) => {
+        // Locked: a concurrent PATCH must apply to this payload, not to the one before it.
+        const existing = await unit.scim.findUser(caller.source.uuid, uuid, { lock: true });
+        if (!existing) throw ScimError.notFound('User not found.');
+        return writeUserPayload(unit, deps, caller, existing, payload);
+      }),
+    ),
   );
   return projectionOf(view)(userResource(user, view));
 }

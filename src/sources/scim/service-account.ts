@@ -32,7 +32,15 @@ export async function ensureScimServiceAccount(repos: Repositories, source: { uu
   const managed = `goauthentik.io/sources/scim/${source.uuid}`;
   const token = await repos.tokens.byIdentifier(identifier);
   if (!token) {
-    return repos.tokens.create({ identifier, key: randomAlphanumeric(TOKEN_KEY_LENGTH), intent: 'api', userId: user.id, expiring: false, expires: null, managed });
+    return repos.tokens.create({
+      identifier,
+      key: randomAlphanumeric(TOKEN_KEY_LENGTH),
+      intent: 'api',
+      userId: user.id,
+      expiring: false,
+      expires: null,
+      managed,
+    });
   }
   if (token.userId !== user.id || token.intent !== 'api' || token.expiring || token.managed !== managed) {
     return repos.tokens.update(identifier, { userId: user.id, intent: 'api', expiring: false, expires: null, managed });

@@ -3,6 +3,7 @@
  * out a single connection guarded by a FIFO mutex: a transaction holds it from BEGIN to
  * COMMIT and everything else waits, which gives the same isolation a pool would.
  */
+import { open, readFile, unlink } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
@@ -69,7 +70,10 @@ class PgliteDriver implements Driver {
   readonly #releases = new WeakMap<DatabaseConnection, () => void>();
   readonly #session: SharedSession;
 
-  constructor(private readonly pg: PGlite, private readonly schema: string | undefined) {
+  constructor(
+    private readonly pg: PGlite,
+    private readonly schema: string | undefined,
+  ) {
     this.#connection = new PgliteConnection(pg);
     this.#session = sessionOf(pg);
   }
@@ -125,15 +129,77 @@ export interface PgliteOptions {
   schema?: string;
 }
 
-export async function createPgliteDatabase(options: PgliteOptions): Promise<{ db: Kysely<Database>; close: () => Promise<void>; ping: () => Promise<void> }> {
+/** Lock files this process holds (our PID in a lock file we do not hold is a stale one). */
+const heldHere = new Set<string>();
+
+/** The embedded database is in use by another process. */
+export class DataDirectoryLockedError extends Error {}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Takes `<dataDir>.lock` for this process: PGlite is one process's database, and two processes
+ * writing one data directory corrupt it. The file is created exclusively and holds our PID. A lock
+ * whose PID is no longer running (a crash, or a restarted container where we got the same PID)
+ * is stale and taken over. Returns the release function.
+ * @throws DataDirectoryLockedError while another live process holds the lock.
+ */
+export async function lockDataDirectory(dataDir: string): Promise<() => Promise<void>> {
+  const lockFile = `${dataDir}.lock`;
+  if (heldHere.has(lockFile)) throw new DataDirectoryLockedError('it is already open in this process.');
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(lockFile, 'wx', 0o600);
+      await handle.writeFile(`${process.pid}\n`);
+      await handle.close();
+      heldHere.add(lockFile);
+      return async () => {
+        heldHere.delete(lockFile);
+        // Only our own lock: never one a later process took over.
+        const holder = await readFile(lockFile, 'utf8').catch(() => '');
+        if (Number.parseInt(holder, 10) === process.pid) await unlink(lockFile).catch(() => undefined);
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const holder = Number.parseInt(await readFile(lockFile, 'utf8').catch(() => ''), 10);
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
+      throw new DataDirectoryLockedError(
+        `it is in use by another process (PID ${holder}); stop that process first. If no such server is running, delete ${lockFile}.`,
+      );
+    }
+    await unlink(lockFile).catch(() => undefined); // stale or unreadable: try again
+  }
+  throw new DataDirectoryLockedError(`could not take the lock file ${lockFile}.`);
+}
+
+export async function createPgliteDatabase(
+  options: PgliteOptions,
+): Promise<{ db: Kysely<Database>; close: () => Promise<void>; ping: () => Promise<void> }> {
   const owned = !options.instance;
-  const pg = options.instance ?? (await PGlite.create(options.dataDir ?? undefined));
+  const unlock = owned && options.dataDir !== null ? await lockDataDirectory(options.dataDir) : async () => undefined;
+  let pg: PGlite;
+  try {
+    pg = options.instance ?? (await PGlite.create(options.dataDir ?? undefined));
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   const db = new Kysely<Database>({ dialect: pgliteDialect(pg, options.schema) });
   return {
     db,
     close: async () => {
       await db.destroy();
       if (owned) await pg.close();
+      await unlock();
     },
     // Through the driver's lock: never interleaved with another instance's transaction.
     ping: async () => {

@@ -101,7 +101,10 @@ export function guardDataErrors<T extends object>(target: T): T {
           } catch (e) {
             throw dataErrorAsValidation(e);
           }
-          if (result instanceof Promise) return result.catch((e: unknown) => Promise.reject(dataErrorAsValidation(e)));
+          if (result instanceof Promise)
+            return result.catch((e: unknown) => {
+              throw dataErrorAsValidation(e);
+            });
           return result;
         };
         wrapped.set(prop, guarded);

@@ -30,18 +30,12 @@ export class SqlEventRepository implements EventRepository {
   }
 
   async recent(action: string, limit: number): Promise<Array<EventRecord & { created: Date }>> {
-    const rows = await this.db
-      .selectFrom('events')
-      .selectAll()
-      .where('action', '=', action)
-      .orderBy('created', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await this.db.selectFrom('events').selectAll().where('action', '=', action).orderBy('created', 'desc').limit(limit).execute();
     return rows.map((r) => ({
       action: r.action,
       app: r.app,
       user: r.user_info as EventRecord['user'],
-      context: r.context as Record<string, unknown>,
+      context: r.context,
       clientIp: r.client_ip,
       created: r.created,
     }));

@@ -10,9 +10,20 @@ export class SqlFlowStateRepository implements FlowStateRepository {
   async put(idDigest: string, r: FlowStateRecord): Promise<void> {
     await this.db
       .insertInto('flow_states')
-      .values({ id_digest: idDigest, kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires })
+      .values({
+        id_digest: idDigest,
+        kind: r.kind,
+        session_digest: r.sessionDigest,
+        source_uuid: r.sourceUuid,
+        data: toJson(r.data),
+        expires: r.expires,
+      })
       // A newer state under the same key (e.g. a second SAML start in one session) replaces the old.
-      .onConflict((oc) => oc.column('id_digest').doUpdateSet({ kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires }))
+      .onConflict((oc) =>
+        oc
+          .column('id_digest')
+          .doUpdateSet({ kind: r.kind, session_digest: r.sessionDigest, source_uuid: r.sourceUuid, data: toJson(r.data), expires: r.expires }),
+      )
       .execute();
   }
 
@@ -20,7 +31,7 @@ export class SqlFlowStateRepository implements FlowStateRepository {
     // DELETE … RETURNING makes the state single-use even when two requests race for it.
     const row = await this.db.deleteFrom('flow_states').where('id_digest', '=', idDigest).returningAll().executeTakeFirst();
     if (!row || row.expires.getTime() <= now.getTime()) return null;
-    return { kind: row.kind, sessionDigest: row.session_digest, sourceUuid: row.source_uuid, data: row.data as Record<string, unknown>, expires: row.expires };
+    return { kind: row.kind, sessionDigest: row.session_digest, sourceUuid: row.source_uuid, data: row.data, expires: row.expires };
   }
 
   sweep(now: Date, batch: number): Promise<number> {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import type { Flow, FlowDesignation } from '../../domain/entities.js';
 import { NotFoundError } from '../../errors/index.js';
 import type { Database, FlowsTable } from '../schema.js';
@@ -78,7 +78,11 @@ export class SqlFlowRepository implements FlowRepository {
 
   create(input: NewFlow): Promise<Flow> {
     return withConstraints(CONSTRAINTS, async () => {
-      const row = await this.db.insertInto('flows').values(columns(input) as any).returningAll().executeTakeFirstOrThrow();
+      const row = await this.db
+        .insertInto('flows')
+        .values(columns(input) as Insertable<FlowsTable>)
+        .returningAll()
+        .executeTakeFirstOrThrow();
       return toFlow(row);
     });
   }

@@ -33,7 +33,7 @@ function toGroup(row: Selectable<GroupsTable>): Group {
     name: row.name,
     isSuperuser: row.is_superuser,
     parentUuid: row.parent_uuid,
-    attributes: (row.attributes ?? {}) as Record<string, unknown>,
+    attributes: row.attributes ?? {},
   };
 }
 
@@ -46,9 +46,10 @@ export class SqlGroupRepository implements GroupRepository {
     for (const f of memberFilters) {
       const values = (Array.isArray(f.value) ? f.value : [f.value]) as Array<string | number>;
       const col = f.field === 'members_by_pk' ? 'users.id' : 'users.username';
-      qb = qb.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('group_members')
+      qb = qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('group_members')
             .innerJoin('users', 'users.id', 'group_members.user_id')
             .whereRef('group_members.group_uuid', '=', 'groups.group_uuid')
             .where(sql.ref(col), 'in', values),
@@ -149,7 +150,11 @@ export class SqlGroupRepository implements GroupRepository {
 
   async byNames(names: string[]): Promise<Group[]> {
     if (names.length === 0) return [];
-    const rows = await this.db.selectFrom('groups').selectAll().where('name', '=', sql<string>`any(${names}::text[])`).execute();
+    const rows = await this.db
+      .selectFrom('groups')
+      .selectAll()
+      .where('name', '=', sql<string>`any(${names}::text[])`)
+      .execute();
     return rows.map(toGroup);
   }
 
@@ -194,7 +199,24 @@ export class SqlGroupRepository implements GroupRepository {
 
   async removeMemberFromGroups(userId: number, uuids: string[]): Promise<void> {
     if (uuids.length === 0) return;
-    await this.db.deleteFrom('group_members').where('user_id', '=', userId).where('group_uuid', '=', sql<string>`any(${uuids}::uuid[])`).execute();
+    await this.db
+      .deleteFrom('group_members')
+      .where('user_id', '=', userId)
+      .where('group_uuid', '=', sql<string>`any(${uuids}::uuid[])`)
+      .execute();
+  }
+
+  async inheritingSuperuser(uuids: string[]): Promise<Set<string>> {
+    if (uuids.length === 0) return new Set();
+    // Walks up from each group's parent; UNION stops on a (forbidden, but possible) cycle.
+    const { rows } = await sql<{ start_uuid: string }>`
+      WITH RECURSIVE ancestors(start_uuid, group_uuid) AS (
+        SELECT group_uuid, parent_uuid FROM groups WHERE group_uuid = any(${uuids}::uuid[]) AND parent_uuid IS NOT NULL
+        UNION
+        SELECT a.start_uuid, g.parent_uuid FROM groups g JOIN ancestors a ON g.group_uuid = a.group_uuid WHERE g.parent_uuid IS NOT NULL
+      )
+      SELECT DISTINCT a.start_uuid FROM ancestors a JOIN groups g ON g.group_uuid = a.group_uuid WHERE g.is_superuser`.execute(this.db);
+    return new Set(rows.map((r) => r.start_uuid));
   }
 
   async wouldCycle(uuid: string, parentUuid: string): Promise<boolean> {

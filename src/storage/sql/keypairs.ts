@@ -35,7 +35,10 @@ function toKeypair(row: Selectable<KeypairsTable>): Keypair {
 }
 
 export class SqlKeypairRepository implements KeypairRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly box: SecretBox) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+  ) {}
 
   list(query: ListQuery): Promise<Page<Keypair>> {
     return listPage(this.db.selectFrom('keypairs').selectAll(), FIELDS, query, toKeypair);

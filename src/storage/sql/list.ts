@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return -- column expressions are chosen at run time from declared field maps, which Kysely cannot type */
 /**
  * Applies a ListQuery (exact filters, contains-search, ordering, one page) to a select.
  * Each repository declares which logical fields map to which SQL expressions; anything

@@ -15,16 +15,14 @@ export class SqlSessionRepository implements SessionRepository {
       .where('id_digest', '=', idDigest)
       .where('expires', '>', now)
       .executeTakeFirst();
-    return row ? { userId: row.user_id, data: (row.data ?? {}) as Record<string, unknown>, expires: row.expires } : null;
+    return row ? { userId: row.user_id, data: row.data ?? {}, expires: row.expires } : null;
   }
 
   async put(idDigest: string, record: SessionRecord): Promise<void> {
     await this.db
       .insertInto('sessions')
       .values({ id_digest: idDigest, user_id: record.userId, data: toJson(record.data), expires: record.expires })
-      .onConflict((oc) =>
-        oc.column('id_digest').doUpdateSet({ user_id: record.userId, data: toJson(record.data), expires: record.expires }),
-      )
+      .onConflict((oc) => oc.column('id_digest').doUpdateSet({ user_id: record.userId, data: toJson(record.data), expires: record.expires }))
       .execute();
   }
 

@@ -3,6 +3,7 @@ import type { SecretBox } from '../../security/secret-box.js';
 import type { Database } from '../schema.js';
 import type { Repositories, Store } from '../ports.js';
 import { dataErrorAsValidation, guardDataErrors, isRetryableTransactionError } from './errors.js';
+import { SqlAuthThrottleRepository } from './auth-throttle.js';
 import { SqlEventRepository } from './events.js';
 import { SqlFlowStateRepository, SqlReplayCacheRepository } from './flow-states.js';
 import { SqlFlowRepository } from './flows.js';
@@ -29,6 +30,7 @@ function repositories(db: Kysely<Database>, box: SecretBox): Repositories {
     settings: new SqlSettingsRepository(db),
     flowStates: new SqlFlowStateRepository(db),
     replayCache: new SqlReplayCacheRepository(db),
+    authThrottle: new SqlAuthThrottleRepository(db),
     scim: new SqlScimRepository(db, box),
     ...sourceRepositories(db, box),
   });

@@ -45,7 +45,10 @@ function toToken(row: Selectable<TokensTable>): Token {
 }
 
 export class SqlTokenRepository implements TokenRepository {
-  constructor(private readonly db: Kysely<Database>, private readonly box: SecretBox) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly box: SecretBox,
+  ) {}
 
   list(query: ListQuery): Promise<Page<Token>> {
     const qb = this.db.selectFrom('tokens').innerJoin('users', 'users.id', 'tokens.user_id').selectAll('tokens');
@@ -92,7 +95,7 @@ export class SqlTokenRepository implements TokenRepository {
     const a = Buffer.from(row.key_digest, 'hex');
     const b = Buffer.from(digest, 'hex');
     if (a.length !== b.length || !timingSafeEqual(a, b)) return null;
-    const token = toToken({ ...row, key_sealed: '', created: new Date(0) } as Selectable<TokensTable>);
+    const token = toToken({ ...row, key_sealed: '', created: new Date(0) });
     return { token, user: toUser(row), isSuperuser: row.is_superuser };
   }
 

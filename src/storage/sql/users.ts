@@ -28,6 +28,8 @@ const FIELDS: FieldMap = {
 
 const CONSTRAINTS = {
   users_username_key: { field: 'username', message: 'This field must be unique.' },
+  // SCIM-provisioned users' names are unique case-insensitively (migration 012).
+  users_scim_username_ci_key: { field: 'username', message: 'This field must be unique.' },
   group_members_group_uuid_fkey: { field: 'groups', message: 'Invalid pk - object does not exist.' },
 };
 
@@ -43,7 +45,7 @@ export function toUser(row: Row): User {
     isActive: row.is_active,
     type: row.type as UserType,
     path: row.path,
-    attributes: (row.attributes ?? {}) as Record<string, unknown>,
+    attributes: row.attributes ?? {},
     lastLogin: row.last_login,
     dateJoined: row.date_joined,
     lastUpdated: row.last_updated,
@@ -61,9 +63,10 @@ export class SqlUserRepository implements UserRepository {
     for (const f of groupFilters) {
       const values = (Array.isArray(f.value) ? f.value : [f.value]) as string[];
       const col = f.field === 'groups_by_pk' ? 'groups.group_uuid' : 'groups.name';
-      qb = qb.where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('group_members')
+      qb = qb.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('group_members')
             .innerJoin('groups', 'groups.group_uuid', 'group_members.group_uuid')
             .whereRef('group_members.user_id', '=', 'users.id')
             .where(sql.ref(col), 'in', values),
@@ -203,7 +206,10 @@ export class SqlUserRepository implements UserRepository {
   }
 
   async count(): Promise<number> {
-    const r = await this.db.selectFrom('users').select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('users')
+      .select(sql<number>`count(*)::int`.as('n'))
+      .executeTakeFirstOrThrow();
     return r.n;
   }
 }

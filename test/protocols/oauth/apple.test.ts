@@ -32,7 +32,12 @@ describe('createAppleClientSecret', () => {
     const now = new Date('2030-06-01T00:00:00Z');
     const jwt = await createAppleClientSecret({ consumerKey: 'com.example.web;TEAM123;KEY456', privateKeyPem: pem, now: () => now });
     expect(decodeProtectedHeader(jwt)).toEqual({ alg: 'ES256', kid: 'KEY456' });
-    const { payload } = await jwtVerify(jwt, publicKey, { currentDate: now, audience: 'https://appleid.apple.com', issuer: 'TEAM123', subject: 'com.example.web' });
+    const { payload } = await jwtVerify(jwt, publicKey, {
+      currentDate: now,
+      audience: 'https://appleid.apple.com',
+      issuer: 'TEAM123',
+      subject: 'com.example.web',
+    });
     expect(payload.iat).toBe(now.getTime() / 1000);
     expect(payload.exp! - payload.iat!).toBe(180 * 24 * 3600);
   });

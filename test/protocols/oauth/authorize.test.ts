@@ -109,7 +109,11 @@ describe('type-specific parameters', () => {
   const src = (providerType: string, extra: Partial<OAuthSourceConfig> = {}): OAuthSourceConfig => ({ ...oidc, providerType, ...extra });
 
   it('additional_scopes with * replaces the defaults', async () => {
-    const r = await buildAuthorizationRequest({ type: 'openidconnect', source: src('openidconnect', { additionalScopes: '*openid groups openid' }), callbackUrl });
+    const r = await buildAuthorizationRequest({
+      type: 'openidconnect',
+      source: src('openidconnect', { additionalScopes: '*openid groups openid' }),
+      callbackUrl,
+    });
     expect(query(r.url).get('scope')).toBe('groups openid');
   });
 
@@ -122,7 +126,11 @@ describe('type-specific parameters', () => {
   });
 
   it('apple: services id as client_id, form_post, name email, nonce', async () => {
-    const r = await buildAuthorizationRequest({ type: 'apple', source: src('apple', { consumerKey: 'com.example.web;TEAM123;KEY456' }), callbackUrl });
+    const r = await buildAuthorizationRequest({
+      type: 'apple',
+      source: src('apple', { consumerKey: 'com.example.web;TEAM123;KEY456' }),
+      callbackUrl,
+    });
     const q = query(r.url);
     expect(r.url.startsWith('https://appleid.apple.com/auth/authorize?')).toBe(true);
     expect(q.get('client_id')).toBe('com.example.web');
@@ -149,9 +157,21 @@ describe('type-specific parameters', () => {
   });
 
   it.each([
-    ['openidconnect', true], ['okta', true], ['entraid', true], ['gitlab', true], ['google', true],
-    ['twitch', true], ['apple', true], ['github', false], ['discord', false], ['facebook', false],
-    ['mailcow', false], ['patreon', false], ['reddit', false], ['slack', false], ['twitter', false],
+    ['openidconnect', true],
+    ['okta', true],
+    ['entraid', true],
+    ['gitlab', true],
+    ['google', true],
+    ['twitch', true],
+    ['apple', true],
+    ['github', false],
+    ['discord', false],
+    ['facebook', false],
+    ['mailcow', false],
+    ['patreon', false],
+    ['reddit', false],
+    ['slack', false],
+    ['twitter', false],
     ['wechat', false],
   ])('%s sends a nonce: %s', async (type, expected) => {
     const r = await buildAuthorizationRequest({ type, source: src(type), callbackUrl });

@@ -20,8 +20,7 @@ describe('readAuthorizationResponse (RFC 6749 §4.1.2)', () => {
   });
 
   it('missing code → error_description ?? error ?? "No token received."', () => {
-    const run = (extra: Record<string, string>) => () =>
-      readAuthorizationResponse({ params: { state: expectedState, ...extra }, expectedState });
+    const run = (extra: Record<string, string>) => () => readAuthorizationResponse({ params: { state: expectedState, ...extra }, expectedState });
     expect(run({ error: 'access_denied', error_description: 'User said no' })).toThrow('User said no');
     expect(run({ error: 'access_denied' })).toThrow('access_denied');
     expect(run({})).toThrow('No token received.');
@@ -36,6 +35,8 @@ describe('readAuthorizationResponse (RFC 6749 §4.1.2)', () => {
 
   it('a received state that differs from the looked-up one still fails, by plain comparison', () => {
     expect(() => readAuthorizationResponse({ params: { state: `${expectedState}x`, code: 'abc' }, expectedState })).toThrow('State check failed.');
-    expect(() => readAuthorizationResponse({ params: { state: expectedState.toUpperCase(), code: 'abc' }, expectedState })).toThrow('State check failed.');
+    expect(() => readAuthorizationResponse({ params: { state: expectedState.toUpperCase(), code: 'abc' }, expectedState })).toThrow(
+      'State check failed.',
+    );
   });
 });

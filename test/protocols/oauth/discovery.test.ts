@@ -22,7 +22,10 @@ const serve = (body: string, status = 200, headers: Record<string, string> = { '
 };
 
 async function failure(p: Promise<unknown>): Promise<DiscoveryError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DiscoveryError);
   return err as DiscoveryError;
 }
@@ -61,13 +64,19 @@ describe('discoverOidcConfiguration (OpenID Connect Discovery 1.0 §4)', () => {
 
   it('endpoints must be http(s) URLs', async () => {
     const { port } = serve(JSON.stringify({ ...doc, token_endpoint: 'file:///etc/passwd' }));
-    expect((await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: port }))).message).toBe("Invalid well-known configuration: 'token_endpoint'");
+    expect((await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: port }))).message).toBe(
+      "Invalid well-known configuration: 'token_endpoint'",
+    );
   });
 
   it('HTTP failure reports the status, never the body (an admin-set URL must not read internal services)', async () => {
-    const err = await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: serve('Not Found', 404, { 'content-type': 'text/plain' }).port }));
+    const err = await failure(
+      discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: serve('Not Found', 404, { 'content-type': 'text/plain' }).port }),
+    );
     expect(err.message).toBe('The server answered HTTP 404 Not Found.');
-    const secret = await failure(fetchJwks({ jwksUrl: 'https://idp.example/jwks', fetch: serve('aws_secret_access_key=AKIAEXAMPLESECRET', 500).port }));
+    const secret = await failure(
+      fetchJwks({ jwksUrl: 'https://idp.example/jwks', fetch: serve('aws_secret_access_key=AKIAEXAMPLESECRET', 500).port }),
+    );
     expect(secret.message).toBe('The server answered HTTP 500 Internal Server Error.');
     expect(secret.message).not.toContain('AKIA');
   });
@@ -82,7 +91,8 @@ describe('discoverOidcConfiguration (OpenID Connect Discovery 1.0 §4)', () => {
   });
 
   it('times out', async () => {
-    const hang: typeof fetch = (_u, init) => new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('timed out'))));
+    const hang: typeof fetch = (_u, init) =>
+      new Promise((_r, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('timed out'))));
     const err = await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: hang, limits: { timeoutMs: 20 } }));
     expect(err.message).toBe('timed out');
   });
@@ -130,29 +140,48 @@ describe('discoverOidcConfiguration: the issuer is the URL the document was fetc
   it.each([
     ['a path issuer', 'https://kc.example/realms/acme/.well-known/openid-configuration', 'https://kc.example/realms/acme'],
     ['a root issuer written with its trailing slash', 'https://tenant.example/.well-known/openid-configuration', 'https://tenant.example/'],
-    ['a path issuer written with its trailing slash', 'https://idp.example/oauth2/default/.well-known/openid-configuration', 'https://idp.example/oauth2/default/'],
+    [
+      'a path issuer written with its trailing slash',
+      'https://idp.example/oauth2/default/.well-known/openid-configuration',
+      'https://idp.example/oauth2/default/',
+    ],
     ['different case in scheme and host', 'https://IdP.Example/.well-known/openid-configuration', 'HTTPS://idp.example'],
-    ['the RFC 8414 form (well-known segment before the path)', 'https://host.example/.well-known/openid-configuration/tenant', 'https://host.example/tenant'],
+    [
+      'the RFC 8414 form (well-known segment before the path)',
+      'https://host.example/.well-known/openid-configuration/tenant',
+      'https://host.example/tenant',
+    ],
   ])('accepts %s', async (_n, wellKnownUrl, issuer) => {
     const result = await discoverOidcConfiguration({ wellKnownUrl, fetch: serve(docFor(issuer)).port });
     expect(result.issuer).toBe(issuer);
   });
 
   it('refuses a URL that is not a well-known configuration URL (no issuer can be derived)', async () => {
-    const err = await failure(discoverOidcConfiguration({ wellKnownUrl: 'https://idp.example/config.json', fetch: serve(docFor('https://idp.example')).port }));
+    const err = await failure(
+      discoverOidcConfiguration({ wellKnownUrl: 'https://idp.example/config.json', fetch: serve(docFor('https://idp.example')).port }),
+    );
     expect(err.message).toBe('The URL must end with /.well-known/openid-configuration (OpenID Connect Discovery 1.0 §4).');
   });
 });
 
 describe('discoverOidcConfiguration: endpoints', () => {
   it.each(['authorization_endpoint', 'token_endpoint', 'userinfo_endpoint', 'jwks_uri'])('refuses a javascript: %s', async (key) => {
-    const err = await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: serve(JSON.stringify({ ...doc, [key]: 'javascript:alert(document.cookie)' })).port }));
+    const err = await failure(
+      discoverOidcConfiguration({
+        wellKnownUrl: WELL_KNOWN,
+        fetch: serve(JSON.stringify({ ...doc, [key]: 'javascript:alert(document.cookie)' })).port,
+      }),
+    );
     expect(err.message).toBe(`Invalid well-known configuration: '${key}'`);
   });
 
-  it.each([' https://idp.example/authorize', 'HTTPS:idp.example/authorize', '//idp.example/authorize', 'data:text/html,x'])('refuses the disguised authorization_endpoint %j', async (value) => {
-    const err = await failure(discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: serve(JSON.stringify({ ...doc, authorization_endpoint: value })).port }));
-    expect(err.message).toBe("Invalid well-known configuration: 'authorization_endpoint'");
-  });
+  it.each([' https://idp.example/authorize', 'HTTPS:idp.example/authorize', '//idp.example/authorize', 'data:text/html,x'])(
+    'refuses the disguised authorization_endpoint %j',
+    async (value) => {
+      const err = await failure(
+        discoverOidcConfiguration({ wellKnownUrl: WELL_KNOWN, fetch: serve(JSON.stringify({ ...doc, authorization_endpoint: value })).port }),
+      );
+      expect(err.message).toBe("Invalid well-known configuration: 'authorization_endpoint'");
+    },
+  );
 });
-

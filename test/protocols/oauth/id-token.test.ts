@@ -37,7 +37,10 @@ function input(idToken: string, extra: Partial<IdTokenVerificationInput> = {}): 
 }
 
 async function reasonOf(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(Error);
   return (err as Error).message;
 }
@@ -117,9 +120,13 @@ describe('verifyIdToken', () => {
   });
 
   it('missing exp or sub', async () => {
-    const noExp = await new SignJWT({ iss: ISSUER, aud: CLIENT, sub: 'u', iat: nowSec, nonce: 'n-1' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(k1.privateKey);
+    const noExp = await new SignJWT({ iss: ISSUER, aud: CLIENT, sub: 'u', iat: nowSec, nonce: 'n-1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .sign(k1.privateKey);
     expect(await reasonOf(verifyIdToken(input(noExp)))).toBe(ID_TOKEN_REASONS.missingClaim);
-    const noSub = await new SignJWT({ iss: ISSUER, aud: CLIENT, iat: nowSec, exp: nowSec + 60, nonce: 'n-1' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).sign(k1.privateKey);
+    const noSub = await new SignJWT({ iss: ISSUER, aud: CLIENT, iat: nowSec, exp: nowSec + 60, nonce: 'n-1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .sign(k1.privateKey);
     expect(await reasonOf(verifyIdToken(input(noSub)))).toBe(ID_TOKEN_REASONS.missingClaim);
   });
 
@@ -167,7 +174,9 @@ describe('verifyIdToken', () => {
 
   it('an unreachable JWKS URL', async () => {
     const down: typeof fetch = async () => new Response('nope', { status: 503 });
-    expect(await reasonOf(verifyIdToken(input(await sign(k1), { jwks: null, jwksUrl: 'https://idp.example/jwks', fetch: down })))).toBe(ID_TOKEN_REASONS.keysUnavailable);
+    expect(await reasonOf(verifyIdToken(input(await sign(k1), { jwks: null, jwksUrl: 'https://idp.example/jwks', fetch: down })))).toBe(
+      ID_TOKEN_REASONS.keysUnavailable,
+    );
   });
 });
 

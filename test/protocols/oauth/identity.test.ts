@@ -56,7 +56,9 @@ describe('normaliseGroupClaim', () => {
   });
   it('drops and counts entries without a usable id', () => {
     expect(normaliseGroupClaim([{ name: 'nameless' }, { id: { deep: 1 } }, true, ['x'], '', 'ok'])).toEqual({
-      ids: ['ok'], names: { ok: 'ok' }, dropped: 5,
+      ids: ['ok'],
+      names: { ok: 'ok' },
+      dropped: 5,
     });
   });
   it('de-duplicates and accepts a single string', () => {

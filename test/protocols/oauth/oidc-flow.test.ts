@@ -31,7 +31,14 @@ beforeAll(async () => {
       { clientId: 'trib-post', clientSecret: 'post-secret', redirectUris: [callbackUrl], tokenEndpointAuthMethod: 'client_secret_post' },
     ],
     accounts: [
-      { sub: 'alice', email: 'alice@example.com', email_verified: true, name: 'Alice Liddell', preferred_username: 'alice', groups: ['admins', { id: 'g-ops', name: 'Operators' }, { display: 'no id' }] },
+      {
+        sub: 'alice',
+        email: 'alice@example.com',
+        email_verified: true,
+        name: 'Alice Liddell',
+        preferred_username: 'alice',
+        groups: ['admins', { id: 'g-ops', name: 'Operators' }, { display: 'no id' }],
+      },
       { sub: 'bob', email: 'bob@example.com', email_verified: false, name: 'Bob', nickname: 'bobby', preferred_username: 'bob' },
     ],
   });
@@ -54,6 +61,7 @@ async function sourceFor(clientId: string, overrides: Partial<OAuthSourceConfig>
     profileUrl: discovered.profileUrl,
     oidcJwksUrl: discovered.oidcJwksUrl,
     oidcJwks: await fetchJwks({ jwksUrl: discovered.oidcJwksUrl, fetch }),
+    oidcIssuer: discovered.issuer,
     pkce: discovered.pkce ?? 'none',
     authorizationCodeAuthMethod: clientId === 'trib-basic' ? 'basic_auth' : 'post_body',
     ...overrides,
@@ -133,7 +141,9 @@ describe('authorization code flow (openidconnect)', () => {
   it('a wrong client secret is refused with the IdP reason', async () => {
     const source = await sourceFor('trib-basic', { consumerSecret: 'wrong' });
     const { request, code } = await authorize(source);
-    const err = await exchangeCode({ type: 'openidconnect', source, code, callbackUrl, codeVerifier: request.codeVerifier, fetch }).catch((e: unknown) => e);
+    const err = await exchangeCode({ type: 'openidconnect', source, code, callbackUrl, codeVerifier: request.codeVerifier, fetch }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ProtocolError);
     expect((err as Error).message).toMatch(/client authentication failed/i);
   });
@@ -141,9 +151,9 @@ describe('authorization code flow (openidconnect)', () => {
   it('rejects a wrong PKCE verifier', async () => {
     const source = await sourceFor('trib-basic');
     const { code } = await authorize(source);
-    await expect(
-      exchangeCode({ type: 'openidconnect', source, code, callbackUrl, codeVerifier: 'x'.repeat(128), fetch }),
-    ).rejects.toThrow(/PKCE|grant/i);
+    await expect(exchangeCode({ type: 'openidconnect', source, code, callbackUrl, codeVerifier: 'x'.repeat(128), fetch })).rejects.toThrow(
+      /PKCE|grant/i,
+    );
   });
 
   it('rejects a replayed authorization code', async () => {

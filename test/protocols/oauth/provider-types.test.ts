@@ -15,27 +15,47 @@ const base: OAuthSourceConfig = { providerType: 'x', consumerKey: 'id', consumer
 describe('registry', () => {
   it('lists the 16 provider types with their verbose names', () => {
     expect(listProviderTypes().map((t) => [t.name, t.verboseName])).toEqual([
-      ['openidconnect', 'OpenID Connect'], ['apple', 'Apple'], ['discord', 'Discord'],
-      ['entraid', 'Entra ID'], ['facebook', 'Facebook'], ['github', 'GitHub'], ['gitlab', 'GitLab'],
-      ['google', 'Google'], ['mailcow', 'Mailcow'], ['okta', 'Okta'], ['patreon', 'Patreon'],
-      ['reddit', 'Reddit'], ['slack', 'Slack'], ['twitch', 'Twitch'], ['twitter', 'Twitter'],
+      ['openidconnect', 'OpenID Connect'],
+      ['apple', 'Apple'],
+      ['discord', 'Discord'],
+      ['entraid', 'Entra ID'],
+      ['facebook', 'Facebook'],
+      ['github', 'GitHub'],
+      ['gitlab', 'GitLab'],
+      ['google', 'Google'],
+      ['mailcow', 'Mailcow'],
+      ['okta', 'Okta'],
+      ['patreon', 'Patreon'],
+      ['reddit', 'Reddit'],
+      ['slack', 'Slack'],
+      ['twitch', 'Twitch'],
+      ['twitter', 'Twitter'],
       ['wechat', 'WeChat'],
     ]);
   });
 
   it('marks exactly openidconnect, entraid, github, gitlab, mailcow and okta customizable', () => {
-    expect(listProviderTypes().filter((t) => t.urlsCustomizable).map((t) => t.name).sort()).toEqual(
-      ['entraid', 'github', 'gitlab', 'mailcow', 'okta', 'openidconnect'],
-    );
+    expect(
+      listProviderTypes()
+        .filter((t) => t.urlsCustomizable)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(['entraid', 'github', 'gitlab', 'mailcow', 'okta', 'openidconnect']);
   });
 
   it('falls back to the generic default type for unknown names', () => {
     expect(getProviderType('azuread-legacy').name).toBe('default');
     expect(getProviderType(undefined).name).toBe('default');
     expect(sourceTypeDescriptor('nope')).toEqual({
-      name: 'default', verbose_name: 'Default source type', urls_customizable: false,
-      request_token_url: null, authorization_url: null, access_token_url: null, profile_url: null,
-      oidc_well_known_url: null, oidc_jwks_url: null,
+      name: 'default',
+      verbose_name: 'Default source type',
+      urls_customizable: false,
+      request_token_url: null,
+      authorization_url: null,
+      access_token_url: null,
+      profile_url: null,
+      oidc_well_known_url: null,
+      oidc_jwks_url: null,
     });
   });
 
@@ -56,10 +76,19 @@ describe('registry', () => {
   });
 
   it.each([
-    ['github', 'basic_auth'], ['discord', 'basic_auth'], ['gitlab', 'basic_auth'], ['mailcow', 'basic_auth'],
-    ['reddit', 'basic_auth'], ['twitter', 'basic_auth'], ['slack', 'basic_auth'],
-    ['google', 'post_body'], ['facebook', 'post_body'], ['entraid', 'post_body'], ['patreon', 'post_body'],
-    ['twitch', 'post_body'], ['apple', 'post_body'],
+    ['github', 'basic_auth'],
+    ['discord', 'basic_auth'],
+    ['gitlab', 'basic_auth'],
+    ['mailcow', 'basic_auth'],
+    ['reddit', 'basic_auth'],
+    ['twitter', 'basic_auth'],
+    ['slack', 'basic_auth'],
+    ['google', 'post_body'],
+    ['facebook', 'post_body'],
+    ['entraid', 'post_body'],
+    ['patreon', 'post_body'],
+    ['twitch', 'post_body'],
+    ['apple', 'post_body'],
   ])('%s authenticates at the token endpoint with %s regardless of the source setting', (name, method) => {
     for (const configured of ['basic_auth', 'post_body'] as const) {
       expect(effectiveTokenAuth(getProviderType(name), { ...base, authorizationCodeAuthMethod: configured })).toBe(method);

@@ -5,12 +5,7 @@
  */
 import { exportPKCS8, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  exchangeCode,
-  extractIdentity,
-  fetchProfile,
-  ID_TOKEN_REASONS,
-} from '../../../src/protocols/oauth/index.js';
+import { exchangeCode, extractIdentity, fetchProfile, ID_TOKEN_REASONS } from '../../../src/protocols/oauth/index.js';
 import type { OAuthSourceConfig } from '../../../src/protocols/oauth/index.js';
 import {
   clientAuthOf,
@@ -94,7 +89,10 @@ describe('per provider type', () => {
     expect(clientAuthOf(tokenReq)).toEqual({ method: 'body', id: FAKE_CLIENT.id, secret: FAKE_CLIENT.secret });
     expect(tokenReq.headers['authorization']).toBeUndefined();
     expect(token.expiresIn).toBe(3599);
-    expect(presentation(only('www.googleapis.com/oauth2/v1/userinfo'))).toEqual({ header: `Bearer ${FAKE_TOKENS.google}`, query: FAKE_TOKENS.google });
+    expect(presentation(only('www.googleapis.com/oauth2/v1/userinfo'))).toEqual({
+      header: `Bearer ${FAKE_TOKENS.google}`,
+      query: FAKE_TOKENS.google,
+    });
     expect(identity.identifier).toBe('108398427390413541243');
     expect(identity.properties).toEqual({ email: 'jane.doe@gmail.com', name: 'Jane Doe' });
     expect(result.emailVerified).toBe(true);
@@ -133,7 +131,9 @@ describe('per provider type', () => {
 
   it('entraid: a failing memberOf call fails the whole profile', async () => {
     fake.override('graph.microsoft.com/v1.0/me/memberOf', { status: 403, body: { error: { code: 'Authorization_RequestDenied' } } });
-    await expect(login(source('entraid', { additionalScopes: 'https://graph.microsoft.com/GroupMember.Read.All' }))).rejects.toThrow('Could not retrieve profile.');
+    await expect(login(source('entraid', { additionalScopes: 'https://graph.microsoft.com/GroupMember.Read.All' }))).rejects.toThrow(
+      'Could not retrieve profile.',
+    );
   });
 
   it('facebook: post_body, Q+H keeps the fields query', async () => {
@@ -142,7 +142,10 @@ describe('per provider type', () => {
     const me = only('graph.facebook.com/v7.0/me');
     expect(me.query).toEqual({ fields: 'id,name,email', access_token: FAKE_TOKENS.facebook });
     expect(me.headers['authorization']).toBe(`bearer ${FAKE_TOKENS.facebook}`);
-    expect(identity).toMatchObject({ identifier: '10158123456789012', properties: { username: 'Fran Book', email: 'fran@example.com', name: 'Fran Book' } });
+    expect(identity).toMatchObject({
+      identifier: '10158123456789012',
+      properties: { username: 'Fran Book', email: 'fran@example.com', name: 'Fran Book' },
+    });
   });
 
   it('gitlab: Basic, Q+H, id from sub, preferred_username', async () => {
@@ -155,22 +158,32 @@ describe('per provider type', () => {
   });
 
   it('mailcow: configured URLs, Basic, token only in the query', async () => {
-    const { identity } = await login(source('mailcow', {
-      authorizationUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/authorize`),
-      accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/token`),
-      profileUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/profile`),
-    }));
+    const { identity } = await login(
+      source('mailcow', {
+        authorizationUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/authorize`),
+        accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/token`),
+        profileUrl: fake.urlFor(`${FAKE_HOSTS.mailcow}/oauth/profile`),
+      }),
+    );
     expect(clientAuthOf(only(`${FAKE_HOSTS.mailcow}/oauth/token`)).method).toBe('basic');
     expect(presentation(only(`${FAKE_HOSTS.mailcow}/oauth/profile`))).toEqual({ header: null, query: FAKE_TOKENS.mailcow });
-    expect(identity).toMatchObject({ identifier: 'mbox@mail.example.test', properties: { username: 'Mail Box', email: 'mbox@mail.example.test', name: 'Mail Box' } });
+    expect(identity).toMatchObject({
+      identifier: 'mbox@mail.example.test',
+      properties: { username: 'Mail Box', email: 'mbox@mail.example.test', name: 'Mail Box' },
+    });
   });
 
-  it.each([['basic_auth', 'basic'], ['post_body', 'body']] as const)('okta: source auth %s, userinfo header only, groups claim', async (method, seen) => {
-    const { result, identity } = await login(source('okta', {
-      accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/token`),
-      profileUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/userinfo`),
-      authorizationCodeAuthMethod: method,
-    }));
+  it.each([
+    ['basic_auth', 'basic'],
+    ['post_body', 'body'],
+  ] as const)('okta: source auth %s, userinfo header only, groups claim', async (method, seen) => {
+    const { result, identity } = await login(
+      source('okta', {
+        accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/token`),
+        profileUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/userinfo`),
+        authorizationCodeAuthMethod: method,
+      }),
+    );
     const tokenReq = only(`${FAKE_HOSTS.oidc}/token`);
     expect(clientAuthOf(tokenReq).method).toBe(seen);
     if (seen === 'basic') expect(tokenReq.form).not.toHaveProperty('client_id');
@@ -186,18 +199,26 @@ describe('per provider type', () => {
 
   it('openidconnect: username falls back to preferred_username only without nickname', async () => {
     fake.override(`${FAKE_HOSTS.oidc}/userinfo`, { body: { sub: 's1', preferred_username: 'pref', email: 'e@x' } });
-    const { identity } = await login(source('openidconnect', {
-      accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/token`),
-      profileUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/userinfo`),
-    }));
+    const { identity } = await login(
+      source('openidconnect', {
+        accessTokenUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/token`),
+        profileUrl: fake.urlFor(`${FAKE_HOSTS.oidc}/userinfo`),
+      }),
+    );
     expect(identity.properties).toEqual({ username: 'pref', email: 'e@x' });
   });
 
   it('patreon: post_body, Q+H, nested data', async () => {
     const { result, identity } = await login(source('patreon'));
     expect(clientAuthOf(only('www.patreon.com/api/oauth2/token')).method).toBe('body');
-    expect(presentation(only('www.patreon.com/api/oauth2/api/current_user'))).toEqual({ header: `Bearer ${FAKE_TOKENS.patreon}`, query: FAKE_TOKENS.patreon });
-    expect(identity).toMatchObject({ identifier: '12345678', properties: { username: 'patreon_vanity', email: 'pat@example.com', name: 'Pat Reon' } });
+    expect(presentation(only('www.patreon.com/api/oauth2/api/current_user'))).toEqual({
+      header: `Bearer ${FAKE_TOKENS.patreon}`,
+      query: FAKE_TOKENS.patreon,
+    });
+    expect(identity).toMatchObject({
+      identifier: '12345678',
+      properties: { username: 'patreon_vanity', email: 'pat@example.com', name: 'Pat Reon' },
+    });
     expect(result.emailVerified).toBe(true);
   });
 
@@ -225,18 +246,31 @@ describe('per provider type', () => {
     expect(clientAuthOf(only('id.twitch.tv/oauth2/token')).method).toBe('body');
     expect(token.tokenType).toBe('bearer');
     expect(presentation(only('id.twitch.tv/oauth2/userinfo'))).toEqual({ header: `Bearer ${FAKE_TOKENS.twitch}`, query: null });
-    expect(identity).toMatchObject({ identifier: '713936733', properties: { username: 'twitchdev', email: 'twitchdev@example.com', name: 'twitchdev' } });
+    expect(identity).toMatchObject({
+      identifier: '713936733',
+      properties: { username: 'twitchdev', email: 'twitchdev@example.com', name: 'twitchdev' },
+    });
   });
 
   it('twitter: forced Basic with code_verifier, header only, nested data', async () => {
     const src = source('twitter');
-    const token = await exchangeCode({ type: 'twitter', source: src, code: FAKE_CODE, callbackUrl, codeVerifier: 'v'.repeat(128), fetch: fake.fetch });
+    const token = await exchangeCode({
+      type: 'twitter',
+      source: src,
+      code: FAKE_CODE,
+      callbackUrl,
+      codeVerifier: 'v'.repeat(128),
+      fetch: fake.fetch,
+    });
     const tokenReq = only('api.twitter.com/2/oauth2/token');
     expect(clientAuthOf(tokenReq).method).toBe('basic');
     expect(tokenReq.form?.['code_verifier']).toBe('v'.repeat(128));
     const result = await fetchProfile({ type: 'twitter', source: src, token, fetch: fake.fetch });
     expect(presentation(only('api.twitter.com/2/users/me'))).toEqual({ header: `bearer ${FAKE_TOKENS.twitter}`, query: null });
-    expect(extractIdentity('twitter', result.profile)).toMatchObject({ identifier: '2244994945', properties: { username: 'XDevelopers', name: 'X Developers' } });
+    expect(extractIdentity('twitter', result.profile)).toMatchObject({
+      identifier: '2244994945',
+      properties: { username: 'XDevelopers', name: 'X Developers' },
+    });
   });
 
   it('wechat: GET token exchange, profile with openid and lang=en, unionid identifier', async () => {
@@ -244,12 +278,24 @@ describe('per provider type', () => {
     const tokenReq = only('api.weixin.qq.com/sns/oauth2/access_token');
     expect(tokenReq.method).toBe('GET');
     expect(tokenReq.query).toEqual({ appid: FAKE_CLIENT.id, secret: FAKE_CLIENT.secret, code: FAKE_CODE, grant_type: 'authorization_code' });
-    expect(only('api.weixin.qq.com/sns/userinfo').query).toEqual({ access_token: FAKE_TOKENS.wechat, openid: FAKE_PROFILES.wechat.openid, lang: 'en' });
+    expect(only('api.weixin.qq.com/sns/userinfo').query).toEqual({
+      access_token: FAKE_TOKENS.wechat,
+      openid: FAKE_PROFILES.wechat.openid,
+      lang: 'en',
+    });
     expect(identity.identifier).toBe('oUNION-unionid-1');
     expect(identity.properties).toEqual({
       username: 'oUNION-unionid-1',
       name: 'Wei Xin',
-      attributes: { headimgurl: FAKE_PROFILES.wechat.headimgurl, sex: 1, city: 'Shenzhen', province: 'Guangdong', country: 'CN', unionid: 'oUNION-unionid-1', openid: 'oWECHAT-openid-1' },
+      attributes: {
+        headimgurl: FAKE_PROFILES.wechat.headimgurl,
+        sex: 1,
+        city: 'Shenzhen',
+        province: 'Guangdong',
+        country: 'CN',
+        unionid: 'oUNION-unionid-1',
+        openid: 'oWECHAT-openid-1',
+      },
     });
   });
 
@@ -262,7 +308,9 @@ describe('per provider type', () => {
   });
 
   it('wechat: errcode on the token exchange is the reason', async () => {
-    await expect(exchangeCode({ type: 'wechat', source: source('wechat'), code: 'nope', callbackUrl, fetch: fake.fetch })).rejects.toThrow('invalid code');
+    await expect(exchangeCode({ type: 'wechat', source: source('wechat'), code: 'nope', callbackUrl, fetch: fake.fetch })).rejects.toThrow(
+      'invalid code',
+    );
   });
 });
 

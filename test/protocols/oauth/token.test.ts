@@ -21,15 +21,17 @@ function stub(response: () => Response | Promise<Response>) {
   return { port, calls };
 }
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
 function input(port: typeof fetch, extra: Partial<CodeExchangeInput> = {}): CodeExchangeInput {
   return { type: 'openidconnect', source, code: 'c0de', callbackUrl: 'https://rp.example/cb/', fetch: port, ...extra };
 }
 
 async function reason(p: Promise<unknown>): Promise<string> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(ProtocolError);
   expect((err as ProtocolError).protocol).toBe('oauth');
   return (err as Error).message;
@@ -44,10 +46,17 @@ describe('basicAuthorization (RFC 6749 §2.3.1)', () => {
 
 describe('exchangeCode', () => {
   it('POSTs the form with Accept: application/json and normalises the response', async () => {
-    const { port, calls } = stub(() => json({ access_token: 'at', token_type: 'Bearer', expires_in: '3600', refresh_token: 'rt', id_token: 'a.b.c' }));
+    const { port, calls } = stub(() =>
+      json({ access_token: 'at', token_type: 'Bearer', expires_in: '3600', refresh_token: 'rt', id_token: 'a.b.c' }),
+    );
     const token = await exchangeCode(input(port, { codeVerifier: 'verifier' }));
     expect(token).toEqual({
-      accessToken: 'at', tokenType: 'Bearer', expiresIn: 3600, refreshToken: 'rt', idToken: 'a.b.c', scope: undefined,
+      accessToken: 'at',
+      tokenType: 'Bearer',
+      expiresIn: 3600,
+      refreshToken: 'rt',
+      idToken: 'a.b.c',
+      scope: undefined,
       raw: { access_token: 'at', token_type: 'Bearer', expires_in: '3600', refresh_token: 'rt', id_token: 'a.b.c' },
     });
     const [{ url, init }] = calls;
@@ -57,7 +66,10 @@ describe('exchangeCode', () => {
     expect(headers.get('accept')).toBe('application/json');
     expect(headers.get('content-type')).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(new URLSearchParams(bodyText(init.body)))).toEqual({
-      grant_type: 'authorization_code', redirect_uri: 'https://rp.example/cb/', code: 'c0de', code_verifier: 'verifier',
+      grant_type: 'authorization_code',
+      redirect_uri: 'https://rp.example/cb/',
+      code: 'c0de',
+      code_verifier: 'verifier',
     });
   });
 
@@ -67,7 +79,9 @@ describe('exchangeCode', () => {
   });
 
   it('an error response gives error_description, else error, as the reason', async () => {
-    expect(await reason(exchangeCode(input(stub(() => json({ error: 'invalid_grant', error_description: 'Code expired' }, 400)).port)))).toBe('Code expired');
+    expect(await reason(exchangeCode(input(stub(() => json({ error: 'invalid_grant', error_description: 'Code expired' }, 400)).port)))).toBe(
+      'Code expired',
+    );
     expect(await reason(exchangeCode(input(stub(() => json({ error: 'invalid_client' }, 401)).port)))).toBe('invalid_client');
     // GitHub reports errors with HTTP 200
     expect(await reason(exchangeCode(input(stub(() => json({ error: 'bad_verification_code' })).port)))).toBe('bad_verification_code');
@@ -79,7 +93,9 @@ describe('exchangeCode', () => {
   });
 
   it('network failure → "Could not retrieve token."', async () => {
-    const port: typeof fetch = async () => { throw new TypeError('fetch failed'); };
+    const port: typeof fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
     expect(await reason(exchangeCode(input(port)))).toBe('Could not retrieve token.');
   });
 
@@ -114,8 +130,12 @@ describe('exchangeCode', () => {
 
   it('slack: ok:false error is the reason; top-level bot token kept when there is no authed_user token', async () => {
     const slack = { ...source, providerType: 'slack' };
-    expect(await reason(exchangeCode(input(stub(() => json({ ok: false, error: 'invalid_code' })).port, { type: 'slack', source: slack })))).toBe('invalid_code');
-    const token = await exchangeCode(input(stub(() => json({ ok: true, access_token: 'xoxb', token_type: 'bot' })).port, { type: 'slack', source: slack }));
+    expect(await reason(exchangeCode(input(stub(() => json({ ok: false, error: 'invalid_code' })).port, { type: 'slack', source: slack })))).toBe(
+      'invalid_code',
+    );
+    const token = await exchangeCode(
+      input(stub(() => json({ ok: true, access_token: 'xoxb', token_type: 'bot' })).port, { type: 'slack', source: slack }),
+    );
     expect(token).toMatchObject({ accessToken: 'xoxb', tokenType: 'Bearer' });
   });
 });

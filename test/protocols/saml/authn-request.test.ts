@@ -13,7 +13,15 @@ import { ACS_URL, NOW, SP_ENTITY_ID, expectSamlError } from './helpers.js';
 const SSO = 'https://idp.example.test/sso';
 
 function config(extra: Partial<AuthnRequestConfig> = {}): AuthnRequestConfig {
-  return { ssoUrl: SSO, acsUrl: ACS_URL, spEntityId: SP_ENTITY_ID, nameIdPolicy: NAMEID_FORMATS.persistent, forceAuthn: false, binding: 'REDIRECT', ...extra };
+  return {
+    ssoUrl: SSO,
+    acsUrl: ACS_URL,
+    spEntityId: SP_ENTITY_ID,
+    nameIdPolicy: NAMEID_FORMATS.persistent,
+    forceAuthn: false,
+    binding: 'REDIRECT',
+    ...extra,
+  };
 }
 
 async function signing(kind: 'sp-signing' | 'idp-ec' = 'sp-signing', signatureAlgorithm: string = SIGNATURE_ALGORITHMS.rsaSha256) {
@@ -160,7 +168,10 @@ describe('AuthnRequest, POST bindings', () => {
 
 describe('AuthnRequest: the IdP endpoint must be an http(s) URL', () => {
   it.each(['REDIRECT', 'POST', 'POST_AUTO'] as const)('refuses a javascript: sso_url for the %s binding', async (binding) => {
-    await expectSamlError(() => createAuthnRequest(config({ binding, ssoUrl: 'javascript:alert(document.cookie)' }), { now: NOW }), 'UnsafeUrl', /is not an http\(s\) URL/);
+    await expectSamlError(
+      () => createAuthnRequest(config({ binding, ssoUrl: 'javascript:alert(document.cookie)' }), { now: NOW }),
+      'UnsafeUrl',
+      /is not an http\(s\) URL/,
+    );
   });
 });
-

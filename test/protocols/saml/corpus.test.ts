@@ -57,10 +57,13 @@ describe('SAML attack corpus', () => {
     expect((error as SamlError).message.length).toBeGreaterThan(10);
   });
 
-  it.each(corpus.cases.filter((c) => 'accept' in c.expect).map((c) => [c.file, c] as const))('accepts control %s with the full values', (_file, entry) => {
-    const expected = entry.expect as { nameId: string; attributes?: Record<string, string[]> };
-    const result = validateSamlResponse(samlResponseOf(entry), configFor(entry));
-    expect(result.nameId).toBe(expected.nameId);
-    if (expected.attributes) expect(result.attributes).toMatchObject(expected.attributes);
-  });
+  it.each(corpus.cases.filter((c) => 'accept' in c.expect).map((c) => [c.file, c] as const))(
+    'accepts control %s with the full values',
+    (_file, entry) => {
+      const expected = entry.expect as { nameId: string; attributes?: Record<string, string[]> };
+      const result = validateSamlResponse(samlResponseOf(entry), configFor(entry));
+      expect(result.nameId).toBe(expected.nameId);
+      if (expected.attributes) expect(result.attributes).toMatchObject(expected.attributes);
+    },
+  );
 });

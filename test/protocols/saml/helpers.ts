@@ -25,7 +25,12 @@ let fixture: Promise<Fixture> | undefined;
 export function setup(): Promise<Fixture> {
   fixture ??= (async () => {
     const [idpKeys, spEncryption, attacker] = await Promise.all([testKeyPair('idp'), testKeyPair('sp-encryption'), testKeyPair('attacker')]);
-    const idp = new TestSamlIdp({ entityId: IDP_ENTITY_ID, ssoUrl: 'https://idp.example.test/sso', sloUrl: 'https://idp.example.test/slo', signing: idpKeys });
+    const idp = new TestSamlIdp({
+      entityId: IDP_ENTITY_ID,
+      ssoUrl: 'https://idp.example.test/sso',
+      sloUrl: 'https://idp.example.test/slo',
+      signing: idpKeys,
+    });
     return { idp, idpKeys, spEncryption, attacker };
   })();
   return fixture;

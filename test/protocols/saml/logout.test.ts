@@ -37,7 +37,12 @@ describe('Single logout (Redirect binding)', () => {
   it('round trip: our LogoutRequest → IdP LogoutResponse → parsed on our SLO endpoint', async () => {
     const f = await setup();
     const ours = createLogoutRequest({ sloUrl: IDP_SLO, spEntityId: SP_ENTITY_ID, now: NOW, nameId: 'jdoe' });
-    const answer = f.idp.redirectUrl(SP_SLO, 'SAMLResponse', f.idp.logoutResponseXml({ now: NOW, destination: SP_SLO, inResponseTo: ours.requestId }), 'back-here');
+    const answer = f.idp.redirectUrl(
+      SP_SLO,
+      'SAMLResponse',
+      f.idp.logoutResponseXml({ now: NOW, destination: SP_SLO, inResponseTo: ours.requestId }),
+      'back-here',
+    );
     const parsed = parseLogoutRedirect(query(answer), {
       verificationCerts: [f.idpKeys.certificate],
       sloUrl: SP_SLO,
@@ -45,7 +50,14 @@ describe('Single logout (Redirect binding)', () => {
       expectedRequestId: ours.requestId,
       now: NOW,
     });
-    expect(parsed).toMatchObject({ kind: 'LogoutResponse', inResponseTo: ours.requestId, success: true, relayState: 'back-here', signatureVerified: true, issuer: IDP_ENTITY_ID });
+    expect(parsed).toMatchObject({
+      kind: 'LogoutResponse',
+      inResponseTo: ours.requestId,
+      success: true,
+      relayState: 'back-here',
+      signatureVerified: true,
+      issuer: IDP_ENTITY_ID,
+    });
     await expectSamlError(
       () => parseLogoutRedirect(query(answer), { verificationCerts: [f.idpKeys.certificate], expectedRequestId: '_another', now: NOW }),
       'MismatchedRequestID',
@@ -55,8 +67,18 @@ describe('Single logout (Redirect binding)', () => {
   it('round trip: IdP LogoutRequest → parsed → our LogoutResponse the IdP can verify', async () => {
     const f = await setup();
     const sp = await testKeyPair('sp-signing');
-    const incoming = f.idp.redirectUrl(SP_SLO, 'SAMLRequest', f.idp.logoutRequestXml({ id: '_idplogout1', now: NOW, destination: SP_SLO, nameId: 'jdoe', sessionIndex: '_sess42' }), 'rs');
-    const parsed = parseLogoutRedirect(query(incoming), { verificationCerts: [f.idpKeys.certificate], sloUrl: SP_SLO, idpEntityId: IDP_ENTITY_ID, now: NOW });
+    const incoming = f.idp.redirectUrl(
+      SP_SLO,
+      'SAMLRequest',
+      f.idp.logoutRequestXml({ id: '_idplogout1', now: NOW, destination: SP_SLO, nameId: 'jdoe', sessionIndex: '_sess42' }),
+      'rs',
+    );
+    const parsed = parseLogoutRedirect(query(incoming), {
+      verificationCerts: [f.idpKeys.certificate],
+      sloUrl: SP_SLO,
+      idpEntityId: IDP_ENTITY_ID,
+      now: NOW,
+    });
     if (parsed.kind !== 'LogoutRequest') throw new Error('expected a LogoutRequest');
     expect(parsed).toMatchObject({ id: '_idplogout1', nameId: 'jdoe', nameIdFormat: URN.persistent, sessionIndexes: ['_sess42'], relayState: 'rs' });
 
@@ -80,17 +102,39 @@ describe('Single logout (Redirect binding)', () => {
     const req = (destination: string, extra: { notOnOrAfter?: Date } = {}) =>
       f.idp.logoutRequestXml({ now: NOW, destination, nameId: 'jdoe', ...extra });
     const opts = { verificationCerts: [f.idpKeys.certificate], sloUrl: SP_SLO, idpEntityId: IDP_ENTITY_ID, now: NOW };
-    await expectSamlError(() => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req('https://other.test/slo'), null)), opts), 'MismatchedBinding');
-    await expectSamlError(() => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO), null)), { ...opts, idpEntityId: 'https://other-idp.test/' }), 'IssuerMismatch');
-    await expectSamlError(() => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO, { notOnOrAfter: plus(-600) }), null)), opts), 'Expired');
-    await expectSamlError(() => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO), null, false)), opts), 'InvalidSignature');
+    await expectSamlError(
+      () => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req('https://other.test/slo'), null)), opts),
+      'MismatchedBinding',
+    );
+    await expectSamlError(
+      () =>
+        parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO), null)), { ...opts, idpEntityId: 'https://other-idp.test/' }),
+      'IssuerMismatch',
+    );
+    await expectSamlError(
+      () => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO, { notOnOrAfter: plus(-600) }), null)), opts),
+      'Expired',
+    );
+    await expectSamlError(
+      () => parseLogoutRedirect(query(f.idp.redirectUrl(SP_SLO, 'SAMLRequest', req(SP_SLO), null, false)), opts),
+      'InvalidSignature',
+    );
     const wrongKind = f.idp.redirectUrl(SP_SLO, 'SAMLRequest', f.idp.logoutResponseXml({ now: NOW, destination: SP_SLO, inResponseTo: '_x' }), null);
     await expectSamlError(() => parseLogoutRedirect(query(wrongKind), opts), 'InvalidXml', /not a samlp:LogoutRequest/);
   });
 
   it('reports a non-success LogoutResponse', async () => {
     const f = await setup();
-    const url = f.idp.redirectUrl(SP_SLO, 'SAMLResponse', f.idp.logoutResponseXml({ now: NOW, destination: SP_SLO, inResponseTo: '_r', statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }), null);
-    expect(parseLogoutRedirect(query(url), { now: NOW })).toMatchObject({ success: false, statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder', signatureVerified: false });
+    const url = f.idp.redirectUrl(
+      SP_SLO,
+      'SAMLResponse',
+      f.idp.logoutResponseXml({ now: NOW, destination: SP_SLO, inResponseTo: '_r', statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder' }),
+      null,
+    );
+    expect(parseLogoutRedirect(query(url), { now: NOW })).toMatchObject({
+      success: false,
+      statusCode: 'urn:oasis:names:tc:SAML:2.0:status:Responder',
+      signatureVerified: false,
+    });
   });
 });

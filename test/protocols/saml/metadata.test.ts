@@ -14,7 +14,19 @@ const input = {
 };
 
 /** SPSSODescriptorType content order (saml-schema-metadata-2.0.xsd). */
-const XSD_ORDER = ['Signature', 'Extensions', 'KeyDescriptor', 'Organization', 'ContactPerson', 'ArtifactResolutionService', 'SingleLogoutService', 'ManageNameIDService', 'NameIDFormat', 'AssertionConsumerService', 'AttributeConsumingService'];
+const XSD_ORDER = [
+  'Signature',
+  'Extensions',
+  'KeyDescriptor',
+  'Organization',
+  'ContactPerson',
+  'ArtifactResolutionService',
+  'SingleLogoutService',
+  'ManageNameIDService',
+  'NameIDFormat',
+  'AssertionConsumerService',
+  'AttributeConsumingService',
+];
 
 describe('SP metadata', () => {
   it('is byte-stable and carries entityID = issuer, works without keys', () => {
@@ -31,8 +43,22 @@ describe('SP metadata', () => {
   it('lists keys, SLO, NameIDFormat and a default POST ACS in XSD order', async () => {
     const signing = await testKeyPair('sp-signing');
     const encryption = await testKeyPair('sp-encryption');
-    const xml = buildSpMetadata({ ...input, sloUrl: 'https://sp.example.test/source/saml/okta/slo/', signingCertificate: signing.certificate, encryptionCertificate: encryption.certificate, wantAssertionsSigned: true });
-    expect(buildSpMetadata({ ...input, sloUrl: 'https://sp.example.test/source/saml/okta/slo/', signingCertificate: signing.certificate, encryptionCertificate: encryption.certificate, wantAssertionsSigned: true })).toBe(xml);
+    const xml = buildSpMetadata({
+      ...input,
+      sloUrl: 'https://sp.example.test/source/saml/okta/slo/',
+      signingCertificate: signing.certificate,
+      encryptionCertificate: encryption.certificate,
+      wantAssertionsSigned: true,
+    });
+    expect(
+      buildSpMetadata({
+        ...input,
+        sloUrl: 'https://sp.example.test/source/saml/okta/slo/',
+        signingCertificate: signing.certificate,
+        encryptionCertificate: encryption.certificate,
+        wantAssertionsSigned: true,
+      }),
+    ).toBe(xml);
     const root = parseXml(xml).documentElement as Element;
     const sp = elementChildren(root)[0];
     expect(sp.localName).toBe('SPSSODescriptor');
@@ -44,14 +70,25 @@ describe('SP metadata', () => {
     const order = children.map((c) => XSD_ORDER.indexOf(c.localName ?? ''));
     expect(order.every((v) => v >= 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
-    expect(children.map((c) => c.localName)).toEqual(['KeyDescriptor', 'KeyDescriptor', 'SingleLogoutService', 'NameIDFormat', 'AssertionConsumerService']);
+    expect(children.map((c) => c.localName)).toEqual([
+      'KeyDescriptor',
+      'KeyDescriptor',
+      'SingleLogoutService',
+      'NameIDFormat',
+      'AssertionConsumerService',
+    ]);
     expect(children[0]?.getAttribute('use')).toBe('signing');
     expect(children[1]?.getAttribute('use')).toBe('encryption');
     expect(xml).toContain(`<ds:X509Certificate>${certificateBody(signing.certificate)}</ds:X509Certificate>`);
     expect(certificateBody(signing.certificate)).toMatch(/^[A-Za-z0-9+/=]+$/);
     expect(children[2]?.getAttribute('Binding')).toBe(BINDINGS.redirect);
     const acs = children[4];
-    expect([acs.getAttribute('Binding'), acs.getAttribute('Location'), acs.getAttribute('index'), acs.getAttribute('isDefault')]).toEqual([BINDINGS.post, input.acsUrl, '0', 'true']);
+    expect([acs.getAttribute('Binding'), acs.getAttribute('Location'), acs.getAttribute('index'), acs.getAttribute('isDefault')]).toEqual([
+      BINDINGS.post,
+      input.acsUrl,
+      '0',
+      'true',
+    ]);
   });
 
   it('escapes URLs with query strings', () => {
@@ -112,7 +149,12 @@ describe('IdP metadata: endpoint locations', () => {
     ['a tab inside the scheme', 'java\tscript:alert(1)'],
   ])('refuses a SingleSignOnService Location that is %s', async (_n, location) => {
     const f = await setup();
-    const xml = f.idp.metadataXml().replace('Location="https://idp.example.test/sso/post"', `Location="${location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;')}"`);
+    const xml = f.idp
+      .metadataXml()
+      .replace(
+        'Location="https://idp.example.test/sso/post"',
+        `Location="${location.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;').replace(/\t/g, '&#9;')}"`,
+      );
     expect(xml).not.toContain('https://idp.example.test/sso/post');
     await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /SingleSignOnService \(HTTP-POST\) Location .* is not an http\(s\) URL/);
   });
@@ -120,13 +162,18 @@ describe('IdP metadata: endpoint locations', () => {
   it('refuses a SingleLogoutService Location that is not http(s)', async () => {
     const f = await setup();
     const xml = f.idp.metadataXml().replace('Location="https://idp.example.test/slo"', 'Location="javascript:alert(1)"');
-    await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /SingleLogoutService \(HTTP-Redirect\) Location "javascript:alert\(1\)" is not an http\(s\) URL/);
+    await expectSamlError(
+      () => parseIdpMetadata(xml),
+      'InvalidXml',
+      /SingleLogoutService \(HTTP-Redirect\) Location "javascript:alert\(1\)" is not an http\(s\) URL/,
+    );
   });
 
   it('bounds the size of metadata documents too', async () => {
     const f = await setup();
-    const xml = f.idp.metadataXml().replace('</md:IDPSSODescriptor>', `${'<md:NameIDFormat>x</md:NameIDFormat>'.repeat(200_001)}</md:IDPSSODescriptor>`);
+    const xml = f.idp
+      .metadataXml()
+      .replace('</md:IDPSSODescriptor>', `${'<md:NameIDFormat>x</md:NameIDFormat>'.repeat(200_001)}</md:IDPSSODescriptor>`);
     await expectSamlError(() => parseIdpMetadata(xml), 'InvalidXml', /IdP metadata is too large or too complex/);
   });
 });
-

@@ -22,7 +22,11 @@ describe('SAML base user properties', () => {
       nameId: 'admin@example.test.evil.test',
       mutateAssertion: (x) => x.replace('admin@example.test.evil.test', 'admin@example.test<!--x-->.evil.test'),
     });
-    expect(samlPropertiesFromAssertion(result)).toMatchObject({ username: 'admin@example.test.evil.test', groups: ['admins', 'staff'], email: 'jdoe@example.test' });
+    expect(samlPropertiesFromAssertion(result)).toMatchObject({
+      username: 'admin@example.test.evil.test',
+      groups: ['admins', 'staff'],
+      email: 'jdoe@example.test',
+    });
   });
 
   it('base group properties', () => {

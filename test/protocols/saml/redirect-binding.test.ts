@@ -35,7 +35,10 @@ describe('Redirect binding', () => {
   it('detects tampering with the signed RelayState', async () => {
     const f = await setup();
     const url = f.idp.redirectUrl('https://sp.test/slo/', 'SAMLRequest', XML, 'good');
-    await expectSamlError(() => parseRedirectMessage(query(url).replace('RelayState=good', 'RelayState=evil'), { verificationCerts: [f.idpKeys.certificate] }), 'InvalidSignature');
+    await expectSamlError(
+      () => parseRedirectMessage(query(url).replace('RelayState=good', 'RelayState=evil'), { verificationCerts: [f.idpKeys.certificate] }),
+      'InvalidSignature',
+    );
   });
 
   it('requires a signature when certificates are configured, unless told otherwise', async () => {
@@ -49,7 +52,11 @@ describe('Redirect binding', () => {
     const f = await setup();
     const sha1 = f.idp.redirectUrl('https://sp.test/slo/', 'SAMLRequest', XML, null, true, SIGNATURE_ALGORITHMS.rsaSha1);
     expect(parseRedirectMessage(query(sha1), { verificationCerts: [f.idpKeys.certificate] }).signatureVerified).toBe(true);
-    await expectSamlError(() => parseRedirectMessage(query(sha1), { verificationCerts: [f.idpKeys.certificate], allowSha1: false }), 'InvalidSignature', /not allowed/);
+    await expectSamlError(
+      () => parseRedirectMessage(query(sha1), { verificationCerts: [f.idpKeys.certificate], allowSha1: false }),
+      'InvalidSignature',
+      /not allowed/,
+    );
     const hmac = query(sha1).replace(/SigAlg=[^&]+/, `SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#hmac-sha1')}`);
     await expectSamlError(() => parseRedirectMessage(hmac, { verificationCerts: [f.idpKeys.certificate] }), 'InvalidSignature', /not allowed/);
   });

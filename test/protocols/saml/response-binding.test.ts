@@ -48,7 +48,10 @@ describe('SAML response binding (SubjectConfirmation, Destination)', () => {
   it('ignores confirmations with another Method, even unconstrained ones', async () => {
     const f = await setup();
     await expectSamlError(() => validate(f, { subjectConfirmations: [{ method: HOLDER_OF_KEY }] }), 'MismatchedBinding');
-    await expectSamlError(() => validate(f, { subjectConfirmations: [{ method: SENDER_VOUCHES, data: { recipient: null, notOnOrAfter: null, inResponseTo: null } }] }), 'MismatchedBinding');
+    await expectSamlError(
+      () => validate(f, { subjectConfirmations: [{ method: SENDER_VOUCHES, data: { recipient: null, notOnOrAfter: null, inResponseTo: null } }] }),
+      'MismatchedBinding',
+    );
   });
 
   it('reads a confirmation without Method as bearer', async () => {

@@ -56,7 +56,12 @@ describe('SAML encrypted assertions', () => {
   it('refuses 3DES content encryption', async () => {
     const f = await setup();
     await expectSamlError(
-      () => validate(f, { encrypt: { certificate: f.spEncryption.certificate, dataAlgorithm: URN.tripledes } }, { decryptionKey: f.spEncryption.privateKey }),
+      () =>
+        validate(
+          f,
+          { encrypt: { certificate: f.spEncryption.certificate, dataAlgorithm: URN.tripledes } },
+          { decryptionKey: f.spEncryption.privateKey },
+        ),
       'InvalidEncryption',
       /unsupported algorithm/,
     );
@@ -64,7 +69,8 @@ describe('SAML encrypted assertions', () => {
 
   it('handles RSA PKCS#1 v1.5 key transport as far as the runtime allows', async () => {
     const f = await setup();
-    const run = () => validate(f, { encrypt: { certificate: f.spEncryption.certificate, keyTransport: URN.rsa15 } }, { decryptionKey: f.spEncryption.privateKey });
+    const run = () =>
+      validate(f, { encrypt: { certificate: f.spEncryption.certificate, keyTransport: URN.rsa15 } }, { decryptionKey: f.spEncryption.privateKey });
     if (runtimeDecryptsRsa15(f.spEncryption)) {
       await expect(run()).resolves.toMatchObject({ nameId: 'jdoe@example.test' });
     } else {
@@ -87,9 +93,7 @@ describe('SAML encrypted assertions', () => {
     const ok = await validate(f, { encrypt: { certificate: f.spEncryption.certificate } }, { decryptionKey: f.spEncryption.privateKey });
     expect(ok.nameId).toBe('jdoe@example.test');
     // Tampering before encryption (after signing) must still be caught after decryption.
-    const doc = await f.idp.buildResponseBase64(
-      responseOptions({ signAssertion: false, encrypt: { certificate: f.spEncryption.certificate } }),
-    );
+    const doc = await f.idp.buildResponseBase64(responseOptions({ signAssertion: false, encrypt: { certificate: f.spEncryption.certificate } }));
     await expectSamlError(
       () => validateSamlResponse(doc, validatorConfig(f, { decryptionKey: f.spEncryption.privateKey })),
       'InvalidSignature',

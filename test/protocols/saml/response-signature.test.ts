@@ -43,8 +43,16 @@ describe('SAML signatures: what verifies', () => {
 
   it('refuses SHA-1 signatures and digests when allowSha1 is false', async () => {
     const f = await setup();
-    await expectSamlError(() => validate(f, { signatureAlgorithm: URN.rsaSha1, digestAlgorithm: URN.sha256 }, { allowSha1: false }), 'InvalidSignature', /rsa-sha1 is not allowed/);
-    await expectSamlError(() => validate(f, { signatureAlgorithm: URN.rsaSha256, digestAlgorithm: URN.sha1 }, { allowSha1: false }), 'InvalidSignature', /digest algorithm .*sha1 is not allowed/);
+    await expectSamlError(
+      () => validate(f, { signatureAlgorithm: URN.rsaSha1, digestAlgorithm: URN.sha256 }, { allowSha1: false }),
+      'InvalidSignature',
+      /rsa-sha1 is not allowed/,
+    );
+    await expectSamlError(
+      () => validate(f, { signatureAlgorithm: URN.rsaSha256, digestAlgorithm: URN.sha1 }, { allowSha1: false }),
+      'InvalidSignature',
+      /digest algorithm .*sha1 is not allowed/,
+    );
   });
 
   it('verifies an ECDSA P-256 signed assertion', async () => {
@@ -80,13 +88,18 @@ describe('SAML signatures: what is refused', () => {
 
   it('refuses altered content after signing', async () => {
     const f = await setup();
+    await expectSamlError(() => validate(f, { mutateResponse: (x) => x.replace('>staff<', '>root<') }), 'InvalidSignature', /digest mismatch/);
     await expectSamlError(
-      () => validate(f, { mutateResponse: (x) => x.replace('>staff<', '>root<') }),
-      'InvalidSignature',
-      /digest mismatch/,
-    );
-    await expectSamlError(
-      () => validate(f, { signAssertion: false, signResponse: true, mutateResponse: (x) => x.replace('jdoe@example.test</saml:NameID>', 'admin@example.test</saml:NameID>') }, RESPONSE_ONLY),
+      () =>
+        validate(
+          f,
+          {
+            signAssertion: false,
+            signResponse: true,
+            mutateResponse: (x) => x.replace('jdoe@example.test</saml:NameID>', 'admin@example.test</saml:NameID>'),
+          },
+          RESPONSE_ONLY,
+        ),
       'InvalidSignature',
     );
   });
@@ -100,7 +113,8 @@ describe('SAML signatures: what is refused', () => {
   it('refuses a corrupted SignatureValue', async () => {
     const f = await setup();
     await expectSamlError(
-      () => validate(f, { mutateResponse: (x) => x.replace(/<ds:SignatureValue>(.)(.)/, (_m, a: string, b: string) => `<ds:SignatureValue>${b}${a}`) }),
+      () =>
+        validate(f, { mutateResponse: (x) => x.replace(/<ds:SignatureValue>(.)(.)/, (_m, a: string, b: string) => `<ds:SignatureValue>${b}${a}`) }),
       'InvalidSignature',
     );
   });
@@ -169,10 +183,18 @@ describe('SAML signatures: what is refused', () => {
   it('refuses two signatures, ds:Object content and multi-reference signatures', async () => {
     const f = await setup();
     const signed = await f.idp.buildResponse(responseOptions());
-    await expectSamlError(() => validateSamlResponse(b64(attack.duplicateAssertionSignature(signed)), validatorConfig(f)), 'InvalidSignature', /more than one Signature/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(attack.duplicateAssertionSignature(signed)), validatorConfig(f)),
+      'InvalidSignature',
+      /more than one Signature/,
+    );
     await expectSamlError(() => validateSamlResponse(b64(attack.addObjectToSignature(signed)), validatorConfig(f)), 'InvalidSignature', /ds:Object/);
     const unsigned = await f.idp.buildResponse(responseOptions({ signAssertion: false }));
-    await expectSamlError(() => validateSamlResponse(b64(attack.twoReferences(unsigned, f.idpKeys)), validatorConfig(f)), 'InvalidSignature', /exactly one Reference/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(attack.twoReferences(unsigned, f.idpKeys)), validatorConfig(f)),
+      'InvalidSignature',
+      /exactly one Reference/,
+    );
   });
 
   it('refuses a second assertion even when it comes after the signed one', async () => {
@@ -244,16 +266,28 @@ describe('SAML signatures over text with character references', () => {
   it.each(CASES)('tampering next to %j still fails', async (ref) => {
     const f = await setup();
     const xml = await responseWith(f, ref);
-    await expectSamlError(() => validateSamlResponse(b64(xml.replace(`line1${ref}line2`, `line1${ref}line3`)), validatorConfig(f)), 'InvalidSignature', /digest mismatch/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml.replace(`line1${ref}line2`, `line1${ref}line3`)), validatorConfig(f)),
+      'InvalidSignature',
+      /digest mismatch/,
+    );
     // Another character in place of the signed one is a change too (CR and LF differ).
     const swapped = ref.includes('13') || ref.includes('xD') ? ref.replace(/&#13;|&#xD;/g, '&#10;') : ref.replace('&#10;', '&#13;');
-    await expectSamlError(() => validateSamlResponse(b64(xml.replace(`line1${ref}line2`, `line1${swapped}line2`)), validatorConfig(f)), 'InvalidSignature', /digest mismatch/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml.replace(`line1${ref}line2`, `line1${swapped}line2`)), validatorConfig(f)),
+      'InvalidSignature',
+      /digest mismatch/,
+    );
   });
 
   it('a raw CR in signed text is read as the LF the parser makes of it, so the signature no longer verifies', async () => {
     const f = await setup();
     const xml = await responseWith(f, '&#13;');
-    await expectSamlError(() => validateSamlResponse(b64(xml.replace('line1&#13;line2', 'line1\rline2')), validatorConfig(f)), 'InvalidSignature', /digest mismatch/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml.replace('line1&#13;line2', 'line1\rline2')), validatorConfig(f)),
+      'InvalidSignature',
+      /digest mismatch/,
+    );
   });
 });
 
@@ -279,7 +313,7 @@ describe('SAML signatures made with other canonicalization and signature methods
     const sig = new SignedXml({
       privateKey: key.privateKey,
       publicCert: key.certificate,
-      signatureAlgorithm: (spec.signatureAlgorithm ?? URN.rsaSha256),
+      signatureAlgorithm: spec.signatureAlgorithm ?? URN.rsaSha256,
       canonicalizationAlgorithm: spec.c14n,
       inclusiveNamespacesPrefixList: spec.prefixes,
     });
@@ -298,15 +332,29 @@ describe('SAML signatures made with other canonicalization and signature methods
   }
 
   it.each([
-    ['exclusive C14N with an InclusiveNamespaces prefix list', { c14n: URN.excC14n, transforms: [URN.enveloped, URN.excC14n], prefixes: ['xs', 'xsi'] }],
-    ['exclusive C14N #WithComments (comments still leave a same-document reference)', { c14n: EXC_COMMENTS, transforms: [URN.enveloped, EXC_COMMENTS] }],
+    [
+      'exclusive C14N with an InclusiveNamespaces prefix list',
+      { c14n: URN.excC14n, transforms: [URN.enveloped, URN.excC14n], prefixes: ['xs', 'xsi'] },
+    ],
+    [
+      'exclusive C14N #WithComments (comments still leave a same-document reference)',
+      { c14n: EXC_COMMENTS, transforms: [URN.enveloped, EXC_COMMENTS] },
+    ],
     ['two canonicalizations in a row', { c14n: URN.excC14n, transforms: [URN.enveloped, URN.excC14n, C14N] }],
     ['RSA-PSS (sha256-rsa-MGF1)', { c14n: URN.excC14n, transforms: [URN.enveloped, URN.excC14n], signatureAlgorithm: RSA_PSS }],
   ] as const)('verifies an assertion signed with %s', async (_name, spec) => {
     const f = await setup();
-    const xml = await assertionSignedWith(f, { ...spec, transforms: [...spec.transforms], prefixes: 'prefixes' in spec ? [...spec.prefixes] : undefined }, true);
+    const xml = await assertionSignedWith(
+      f,
+      { ...spec, transforms: [...spec.transforms], prefixes: 'prefixes' in spec ? [...spec.prefixes] : undefined },
+      true,
+    );
     expect(validateSamlResponse(b64(xml), validatorConfig(f)).attributes[URN.groupClaim]).toEqual(['admins', 'staff']);
-    await expectSamlError(() => validateSamlResponse(b64(xml.replace('>admins<', '>root<')), validatorConfig(f)), 'InvalidSignature', /digest mismatch/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml.replace('>admins<', '>root<')), validatorConfig(f)),
+      'InvalidSignature',
+      /digest mismatch/,
+    );
   });
 
   // Inclusive C14N renders the namespaces in scope from ancestors, so IdPs use it on the root.
@@ -319,7 +367,11 @@ describe('SAML signatures made with other canonicalization and signature methods
     const unsigned = await f.idp.buildResponse(responseOptions({ signAssertion: false }));
     const xml = signRoot(unsigned, f.idpKeys, { c14n, transforms });
     expect(validateSamlResponse(b64(xml), validatorConfig(f, RESPONSE_ONLY)).nameId).toBe('jdoe@example.test');
-    await expectSamlError(() => validateSamlResponse(b64(xml.replace('>staff<', '>root<')), validatorConfig(f, RESPONSE_ONLY)), 'InvalidSignature', /digest mismatch/);
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml.replace('>staff<', '>root<')), validatorConfig(f, RESPONSE_ONLY)),
+      'InvalidSignature',
+      /digest mismatch/,
+    );
   });
 
   it('verifies in place and leaves the document as it was (signature put back, no declarations added)', async () => {

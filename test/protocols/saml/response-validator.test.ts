@@ -22,7 +22,15 @@ describe('SAML response validation: status', () => {
   it('fails with the IdP status message and detail on an error status', async () => {
     const f = await setup();
     const err = await expectSamlError(
-      () => validate(f, { status: { code: 'urn:oasis:names:tc:SAML:2.0:status:Requester', subCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied', message: 'User is not assigned', detail: 'Ask your admin' } }),
+      () =>
+        validate(f, {
+          status: {
+            code: 'urn:oasis:names:tc:SAML:2.0:status:Requester',
+            subCode: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
+            message: 'User is not assigned',
+            detail: 'Ask your admin',
+          },
+        }),
       'StatusError',
     );
     expect(err.message).toContain('User is not assigned');
@@ -43,7 +51,10 @@ describe('SAML response validation: status', () => {
 
   it('does not treat an error status as success even if an assertion is attached', async () => {
     const f = await setup();
-    await expectSamlError(() => validate(f, { status: { code: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }, assertionDespiteStatus: true }), 'StatusError');
+    await expectSamlError(
+      () => validate(f, { status: { code: 'urn:oasis:names:tc:SAML:2.0:status:Requester' }, assertionDespiteStatus: true }),
+      'StatusError',
+    );
   });
 });
 
@@ -131,14 +142,22 @@ describe('SAML response validation: NameID and attributes', () => {
 
   it('refuses a missing or empty NameID', async () => {
     const f = await setup();
-    await expectSamlError(() => validate(f, { mutateAssertion: (x) => x.replace(/<saml:NameID[^>]*>[^<]*<\/saml:NameID>/, '') }), 'MissingNameID', 'NameID element not found');
+    await expectSamlError(
+      () => validate(f, { mutateAssertion: (x) => x.replace(/<saml:NameID[^>]*>[^<]*<\/saml:NameID>/, '') }),
+      'MissingNameID',
+      'NameID element not found',
+    );
     await expectSamlError(() => validate(f, { nameId: '' }), 'MissingNameID', 'NameID is empty');
     await expectSamlError(() => validate(f, { nameId: '   ' }), 'MissingNameID', 'NameID is empty');
   });
 
   it('refuses an assertion without Subject', async () => {
     const f = await setup();
-    await expectSamlError(() => validate(f, { mutateAssertion: (x) => x.replace(/<saml:Subject>.*<\/saml:Subject>/, '') }), 'MissingNameID', 'Subject element not found');
+    await expectSamlError(
+      () => validate(f, { mutateAssertion: (x) => x.replace(/<saml:Subject>.*<\/saml:Subject>/, '') }),
+      'MissingNameID',
+      'Subject element not found',
+    );
   });
 });
 
@@ -147,7 +166,11 @@ describe('SAML response validation: structure', () => {
     const f = await setup();
     await expectSamlError(() => validateSamlResponse('!!!not base64!!!', validatorConfig(f)), 'InvalidXml', /base64/);
     await expectSamlError(() => validateSamlResponse(b64('hello world'), validatorConfig(f)), 'InvalidXml');
-    await expectSamlError(() => validateSamlResponse(b64('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), validatorConfig(f)), 'InvalidXml', /not a samlp:Response/);
+    await expectSamlError(
+      () => validateSamlResponse(b64('<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>'), validatorConfig(f)),
+      'InvalidXml',
+      /not a samlp:Response/,
+    );
   });
 
   it('refuses a Response that is not SAML 2.0', async () => {
@@ -171,15 +194,16 @@ describe('SAML response validation: InResponseTo', () => {
 
   it('refuses a foreign InResponseTo on the assertion subject confirmation', async () => {
     const f = await setup();
-    await expectSamlError(
-      () => validate(f, { subjectConfirmations: [{ data: { inResponseTo: '_someone-elses-request' } }] }),
-      'MismatchedRequestID',
-    );
+    await expectSamlError(() => validate(f, { subjectConfirmations: [{ data: { inResponseTo: '_someone-elses-request' } }] }), 'MismatchedRequestID');
   });
 
   it('refuses an unsolicited response when IdP-initiated logins are not allowed', async () => {
     const f = await setup();
-    await expectSamlError(() => validate(f, { inResponseTo: null }), 'MismatchedRequestID', 'Missing InResponseTo and IdP-initiated Logins are not allowed');
+    await expectSamlError(
+      () => validate(f, { inResponseTo: null }),
+      'MismatchedRequestID',
+      'Missing InResponseTo and IdP-initiated Logins are not allowed',
+    );
   });
 
   it('refuses a response to a request this session never made', async () => {
@@ -198,7 +222,9 @@ describe('SAML response validation: time and audience', () => {
   it('tolerates the configured clock skew', async () => {
     const f = await setup();
     await expect(validate(f, { conditions: { notBefore: plus(100) } })).resolves.toBeTruthy();
-    await expect(validate(f, { conditions: { notOnOrAfter: plus(-100) }, subjectConfirmations: [{ data: { notOnOrAfter: plus(-100) } }] })).resolves.toBeTruthy();
+    await expect(
+      validate(f, { conditions: { notOnOrAfter: plus(-100) }, subjectConfirmations: [{ data: { notOnOrAfter: plus(-100) } }] }),
+    ).resolves.toBeTruthy();
     await expectSamlError(() => validate(f, { conditions: { notBefore: plus(100) } }, { clockSkewSeconds: 30 }), 'NotYetValid');
   });
 
@@ -242,7 +268,11 @@ describe('SAML response validation: resource limits', () => {
     const f = await setup();
     const xml = hostile.manyElements(await f.idp.buildResponse(responseOptions()));
     expect(xml.length).toBeGreaterThan(400_000);
-    await expectSamlError(() => validateSamlResponse(b64(xml), validatorConfig(f)), 'InvalidXml', 'The SAMLResponse is too large or too complex to process (more than 5000 elements).');
+    await expectSamlError(
+      () => validateSamlResponse(b64(xml), validatorConfig(f)),
+      'InvalidXml',
+      'The SAMLResponse is too large or too complex to process (more than 5000 elements).',
+    );
   });
 
   it.each([

@@ -1,7 +1,17 @@
 import type { Element } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
 import { decodeBase64, parseSamlTime, samlTime } from '../../../src/protocols/saml/encoding.js';
-import { MESSAGE_LIMITS, METADATA_LIMITS, NS, checkXmlLimits, childElements, parseXml, serialize, serializeStandalone, textContent } from '../../../src/protocols/saml/xml.js';
+import {
+  MESSAGE_LIMITS,
+  METADATA_LIMITS,
+  NS,
+  checkXmlLimits,
+  childElements,
+  parseXml,
+  serialize,
+  serializeStandalone,
+  textContent,
+} from '../../../src/protocols/saml/xml.js';
 import { expectSamlError } from './helpers.js';
 
 describe('hardened XML parsing', () => {

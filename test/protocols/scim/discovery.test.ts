@@ -1,11 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  getResourceType,
-  getSchema,
-  listResourceTypes,
-  listSchemas,
-  serviceProviderConfig,
-} from '../../../src/protocols/scim/discovery.js';
+import { getResourceType, getSchema, listResourceTypes, listSchemas, serviceProviderConfig } from '../../../src/protocols/scim/discovery.js';
 
 const BASE = 'https://id.example.com/source/scim/entra/v2';
 const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -64,9 +58,27 @@ describe('schemas', () => {
     const user = getSchema(BASE, USER)!;
     const attrs = user.attributes as Attr[];
     expect(attrs.map((a) => a.name)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage',
-      'locale', 'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses',
-      'groups', 'entitlements', 'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
     expect(attrs[0]).toEqual({
       name: 'userName',

@@ -131,10 +131,7 @@ describe('parseFilter: value paths', () => {
       filter: {
         type: 'logical',
         op: 'and',
-        filters: [
-          { type: 'logical', op: 'and', filters: [cmp('type', 'eq', 'work'), cmp('primary', 'eq', true)] },
-          cmp('value', 'co', 'x'),
-        ],
+        filters: [{ type: 'logical', op: 'and', filters: [cmp('type', 'eq', 'work'), cmp('primary', 'eq', true)] }, cmp('value', 'co', 'x')],
       },
     });
     expect(parseFilter('emails[type eq "work"].value pr')).toEqual({

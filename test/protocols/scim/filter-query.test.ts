@@ -31,10 +31,12 @@ describe('filterToPredicate: Users', () => {
     expect(user('urn:ietf:params:scim:schemas:core:2.0:User:userName eq "a"')).toMatchObject({ field: 'username' });
   });
 
-  it('maps emails / emails.value to the email column', () => {
-    expect(user('emails co "example.com"')).toMatchObject({ kind: 'cmp', field: 'email', op: 'co' });
-    expect(user('emails.value eq "a@b"')).toMatchObject({ kind: 'cmp', field: 'email' });
-    expect(user('emails pr')).toEqual({ kind: 'present', field: 'email', type: 'string' });
+  it('maps emails / emails.value to ANY element of emails, like emails[value …] (RFC 7644 §3.4.2.2)', () => {
+    const value = (op: string, v: string) => ({ kind: 'cmp', field: 'value', type: 'string', op, value: v, caseExact: false });
+    expect(user('emails co "example.com"')).toEqual({ kind: 'elem', field: '/emails', where: value('co', 'example.com') });
+    expect(user('emails.value eq "a@b"')).toEqual({ kind: 'elem', field: '/emails', where: value('eq', 'a@b') });
+    expect(user('emails.value eq "a@b"')).toEqual(user('emails[value eq "a@b"]'));
+    expect(user('emails pr')).toEqual({ kind: 'elem', field: '/emails', where: { kind: 'present', field: 'value', type: 'string' } });
   });
 
   it('maps payload attributes to JSON Pointers (URNs with dots stay one segment)', () => {

@@ -10,7 +10,11 @@ const plan = (...Operations: unknown[]) => planGroupPatch({ schemas: [PATCH], Op
 
 describe('planGroupPatch', () => {
   it('collects add and remove by path, with single objects or lists', () => {
-    const p = plan({ op: 'add', path: 'members', value: { value: A } }, { op: 'add', path: 'members', value: [{ value: B }, { value: B }] }, { op: 'remove', path: 'members', value: { value: C } });
+    const p = plan(
+      { op: 'add', path: 'members', value: { value: A } },
+      { op: 'add', path: 'members', value: [{ value: B }, { value: B }] },
+      { op: 'remove', path: 'members', value: { value: C } },
+    );
     expect(p.members).toEqual({ add: [A, B], remove: [C], removeAll: false });
     expect(p.touchesMembers).toBe(true);
   });
@@ -30,7 +34,13 @@ describe('planGroupPatch', () => {
 
   it('remove without value removes everyone; later adds still apply', () => {
     expect(plan({ op: 'remove', path: 'members' }).members).toEqual({ add: [], remove: [], removeAll: true });
-    expect(plan({ op: 'add', path: 'members', value: [{ value: A }] }, { op: 'remove', path: 'members' }, { op: 'add', path: 'members', value: [{ value: B }] }).members).toEqual({
+    expect(
+      plan(
+        { op: 'add', path: 'members', value: [{ value: A }] },
+        { op: 'remove', path: 'members' },
+        { op: 'add', path: 'members', value: [{ value: B }] },
+      ).members,
+    ).toEqual({
       add: [B],
       remove: [],
       removeAll: true,
@@ -38,7 +48,13 @@ describe('planGroupPatch', () => {
   });
 
   it('replace sets the exact member set and absorbs later changes', () => {
-    expect(plan({ op: 'replace', path: 'members', value: [{ value: A }, { value: B }] }, { op: 'add', path: 'members', value: [{ value: C }] }, { op: 'remove', path: 'members[value eq "' + A + '"]' }).members).toEqual({
+    expect(
+      plan(
+        { op: 'replace', path: 'members', value: [{ value: A }, { value: B }] },
+        { op: 'add', path: 'members', value: [{ value: C }] },
+        { op: 'remove', path: 'members[value eq "' + A + '"]' },
+      ).members,
+    ).toEqual({
       replace: [B, C],
       add: [],
       remove: [],

@@ -95,7 +95,10 @@ describe('Microsoft Entra ID requests', () => {
   });
 
   it('group displayName Replace goes to the payload operations', () => {
-    const plan = planGroupPatch({ schemas: [PATCH], Operations: [{ op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }] });
+    const plan = planGroupPatch({
+      schemas: [PATCH],
+      Operations: [{ op: 'Replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }],
+    });
     expect(plan.touchesMembers).toBe(false);
     expect(plan.otherOperations).toEqual([{ op: 'replace', path: 'displayName', value: '1879db59-3bdf-4490-ad68-ab880a269474updatedDisplayName' }]);
   });

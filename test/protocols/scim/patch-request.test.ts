@@ -8,10 +8,7 @@ const req = (...Operations: unknown[]) => ({ schemas: [PATCH], Operations });
 describe('parsePatchRequest: envelope', () => {
   it('requires the PatchOp schema', () => {
     expectScimError(() => parsePatchRequest({ Operations: [{ op: 'add', path: 'a', value: 1 }] }), 'invalidSyntax');
-    expectScimError(
-      () => parsePatchRequest({ schemas: ['urn:x'], Operations: [{ op: 'add', path: 'a', value: 1 }] }),
-      'invalidSyntax',
-    );
+    expectScimError(() => parsePatchRequest({ schemas: ['urn:x'], Operations: [{ op: 'add', path: 'a', value: 1 }] }), 'invalidSyntax');
     expectScimError(() => parsePatchRequest('nope'), 'invalidSyntax');
   });
 

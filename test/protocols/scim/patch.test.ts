@@ -49,7 +49,10 @@ describe('applyPatch: simple paths', () => {
       req({
         op: 'add',
         path: 'emails',
-        value: [{ value: 'babs@jensen.org', type: 'home' }, { value: 'new@x.org', type: 'other' }],
+        value: [
+          { value: 'babs@jensen.org', type: 'home' },
+          { value: 'new@x.org', type: 'other' },
+        ],
       }),
     );
     expect(out.emails).toEqual([...base().emails, { value: 'new@x.org', type: 'other' }]);
@@ -66,7 +69,10 @@ describe('applyPatch: simple paths', () => {
   });
 
   it('remove deletes attributes and sub-attributes; removing something absent is a no-op', () => {
-    const out = applyPatch(base(), req({ op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'addresses' }, { op: 'remove', path: 'nickName' }));
+    const out = applyPatch(
+      base(),
+      req({ op: 'remove', path: 'name.givenName' }, { op: 'remove', path: 'addresses' }, { op: 'remove', path: 'nickName' }),
+    );
     expect(out.name).toEqual({ familyName: 'Jensen' });
     expect(out).not.toHaveProperty('addresses');
   });
@@ -91,7 +97,10 @@ describe('applyPatch: simple paths', () => {
   it('refuses to remove or blank the required attribute when the resource type is given', () => {
     expectScimError(() => applyPatch(base(), req({ op: 'remove', path: 'userName' }), { resourceType: 'User' }), 'invalidValue');
     expectScimError(() => applyPatch(base(), req({ op: 'replace', path: 'userName', value: '' }), { resourceType: 'User' }), 'invalidValue');
-    expectScimError(() => applyPatch({ displayName: 'g' }, req({ op: 'replace', path: 'displayName', value: null }), { resourceType: 'Group' }), 'invalidValue');
+    expectScimError(
+      () => applyPatch({ displayName: 'g' }, req({ op: 'replace', path: 'displayName', value: null }), { resourceType: 'Group' }),
+      'invalidValue',
+    );
     expect(applyPatch(base(), req({ op: 'remove', path: 'userName' }))).not.toHaveProperty('userName');
   });
 
@@ -120,7 +129,10 @@ describe('applyPatch: remove', () => {
 
   it('with a filter and a sub-attribute removes that sub-attribute of the matches', () => {
     const out = applyPatch(base(), req({ op: 'remove', path: 'emails[type eq "work"].primary' }));
-    expect(out.emails).toEqual([{ value: 'bjensen@example.com', type: 'work' }, { value: 'babs@jensen.org', type: 'home' }]);
+    expect(out.emails).toEqual([
+      { value: 'bjensen@example.com', type: 'work' },
+      { value: 'babs@jensen.org', type: 'home' },
+    ]);
   });
 
   it('with a filter that matches nothing fails with noTarget', () => {
@@ -152,9 +164,7 @@ describe('applyPatch: value-filter paths', () => {
 
   it('add with an object value and no sub-attribute merges into matching elements', () => {
     const out = applyPatch(base(), req({ op: 'add', path: 'addresses[type eq "work"]', value: { postalCode: '91608', locality: 'LA' } }));
-    expect(out.addresses).toEqual([
-      { type: 'work', streetAddress: '100 Universal City Plaza', locality: 'LA', postalCode: '91608' },
-    ]);
+    expect(out.addresses).toEqual([{ type: 'work', streetAddress: '100 Universal City Plaza', locality: 'LA', postalCode: '91608' }]);
   });
 
   it('replace with an object value and no sub-attribute replaces the matching elements (RFC 7644 §3.5.2.3)', () => {

@@ -1,10 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import {
-  buildGroupResource,
-  buildUserResource,
-  groupPropertiesFromScim,
-  userPropertiesFromScim,
-} from '../../../src/protocols/scim/resources.js';
+import { buildGroupResource, buildUserResource, groupPropertiesFromScim, userPropertiesFromScim } from '../../../src/protocols/scim/resources.js';
 import type { ScimGroupData, ScimUserData } from '../../../src/protocols/scim/resources.js';
 import { deepFreeze, expectScimError } from './helpers.js';
 
@@ -26,7 +21,9 @@ describe('userPropertiesFromScim', () => {
   });
 
   it('falls back to given + family name, then displayName; first email; active defaults to true', () => {
-    expect(userPropertiesFromScim({ userName: 'a', name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ value: 'a@x' }, { value: 'b@x' }] })).toEqual({
+    expect(
+      userPropertiesFromScim({ userName: 'a', name: { givenName: 'Ann', familyName: 'Lee' }, emails: [{ value: 'a@x' }, { value: 'b@x' }] }),
+    ).toEqual({
       username: 'a',
       name: 'Ann Lee',
       email: 'a@x',

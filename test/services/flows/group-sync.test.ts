@@ -28,14 +28,14 @@ let serial = 0;
 async function newUser(): Promise<number> {
   serial += 1;
   const { rows } = await sql<{ id: number }>`INSERT INTO users (username) VALUES (${`gs-user-${serial}`}) RETURNING id`.execute(storage.db);
-  return rows[0]!.id;
+  return rows[0].id;
 }
 async function newSource(): Promise<string> {
   serial += 1;
-  const { rows } = await sql<{ pbm_uuid: string }>`INSERT INTO sources (kind, name, slug) VALUES ('oauth', ${`GS source ${serial}`}, ${`gs-${serial}`}) RETURNING pbm_uuid`.execute(
-    storage.db,
-  );
-  return rows[0]!.pbm_uuid;
+  const { rows } = await sql<{
+    pbm_uuid: string;
+  }>`INSERT INTO sources (kind, name, slug) VALUES ('oauth', ${`GS source ${serial}`}, ${`gs-${serial}`}) RETURNING pbm_uuid`.execute(storage.db);
+  return rows[0].pbm_uuid;
 }
 
 /** Runs one sync in a transaction, like the login does; returns how many statements it sent. */
@@ -55,7 +55,10 @@ async function stateOf(userId: number, sourceUuid: string) {
   return rows;
 }
 
-const group = (id: string, name: string, attributes?: Record<string, unknown>): PendingGroup => ({ id, properties: attributes ? { name, attributes } : { name } });
+const group = (id: string, name: string, attributes?: Record<string, unknown>): PendingGroup => ({
+  id,
+  properties: attributes ? { name, attributes } : { name },
+});
 
 describe('batched group sync', () => {
   it('costs the same number of queries for 10 or 300 claimed groups, and the memberships are exact', async () => {
@@ -67,7 +70,8 @@ describe('batched group sync', () => {
       const c1 = await sync(user, source, first);
       let state = await stateOf(user, source);
       expect(state.map((r) => r.identifier).sort()).toEqual([...ids].sort());
-      for (const r of state) expect(r).toEqual({ name: `Name ${r.identifier}`, attributes: { idp: { index: r.identifier } }, identifier: r.identifier });
+      for (const r of state)
+        expect(r).toEqual({ name: `Name ${r.identifier}`, attributes: { idp: { index: r.identifier } }, identifier: r.identifier });
 
       const c2 = await sync(user, source, first); // nothing changed
 
@@ -87,9 +91,9 @@ describe('batched group sync', () => {
       expect(await stateOf(user, source)).toEqual([]);
       counts[n] = [c1, c2, c3, c4];
     }
-    console.log(`group sync queries (enrol, unchanged, rename/drop/add, empty): ${counts[300]!.join(', ')}`);
+    console.log(`group sync queries (enrol, unchanged, rename/drop/add, empty): ${counts[300].join(', ')}`);
     expect(counts[300]).toEqual(counts[10]);
-    for (const c of counts[300]!) expect(c).toBeLessThanOrEqual(10);
+    for (const c of counts[300]) expect(c).toBeLessThanOrEqual(10);
   });
 });
 
@@ -137,6 +141,50 @@ describe('update_attributes on LINK and AUTH', () => {
   });
 });
 
+describe("superuser groups, by their own flag or a parent's", () => {
+  async function adminTree() {
+    const root = await repos().groups.create({ name: `gs-admins-${++serial}`, isSuperuser: true });
+    const child = await repos().groups.create({ name: `gs-admins-child-${serial}`, parentUuid: root.uuid });
+    const grandchild = await repos().groups.create({ name: `gs-admins-grandchild-${serial}`, parentUuid: child.uuid });
+    return { root, child, grandchild };
+  }
+
+  it('name_link refuses a child or grandchild of a superuser group and writes nothing', async () => {
+    const { child, grandchild } = await adminTree();
+    for (const target of [child, grandchild]) {
+      const [user, source] = [await newUser(), await newSource()];
+      const error = await sync(user, source, [group('ok', `gs-ok-${target.name}`), group('escalate', target.name)], 'name_link').catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(BadRequestError);
+      expect((error as Error).message).toBe(GROUP_SYNC_FAILED_MESSAGE);
+      expect(await repos().groupConnections.bySourceIdentifier(source, 'escalate')).toBeNull();
+      expect(await stateOf(user, source)).toEqual([]);
+    }
+  });
+
+  it('name_link still links a group whose ancestors grant nothing', async () => {
+    const parent = await repos().groups.create({ name: `gs-plain-parent-${++serial}` });
+    const child = await repos().groups.create({ name: `gs-plain-child-${serial}`, parentUuid: parent.uuid });
+    const [user, source] = [await newUser(), await newSource()];
+    await sync(user, source, [group('plain', child.name)], 'name_link');
+    expect((await repos().groupConnections.bySourceIdentifier(source, 'plain'))?.groupUuid).toBe(child.uuid);
+  });
+
+  it('adds nobody to a connected group that became a superuser group (or got one as parent) after it was linked', async () => {
+    const { root } = await adminTree();
+    const [first, second, source] = [await newUser(), await newUser(), await newSource()];
+    await sync(first, source, [group('team', `gs-team-${serial}`)]);
+    const { groupUuid } = (await repos().groupConnections.bySourceIdentifier(source, 'team'))!;
+    await repos().groups.update(groupUuid, { parentUuid: root.uuid });
+    await expect(sync(second, source, [group('team', `gs-team-${serial}`)])).rejects.toThrow(GROUP_SYNC_FAILED_MESSAGE);
+    expect(await stateOf(second, source)).toEqual([]);
+    await repos().groups.update(groupUuid, { parentUuid: null, isSuperuser: true });
+    await expect(sync(second, source, [group('team', `gs-team-${serial}`)])).rejects.toThrow(GROUP_SYNC_FAILED_MESSAGE);
+    expect(await stateOf(second, source)).toEqual([]);
+  });
+});
+
 describe('claims the sync cannot satisfy', () => {
   it('two claimed groups with one name fail the sync (names are unique)', async () => {
     const [user, source] = [await newUser(), await newSource()];
@@ -149,8 +197,16 @@ describe('claims the sync cannot satisfy', () => {
   it('ids that are Object.prototype member names, or awkward text, are ids like any other', async () => {
     const [user, source] = [await newUser(), await newSource()];
     const ids = ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'a "quoted" id', 'back\\slash', 'comma,{brace}', 'ünï €'];
-    await sync(user, source, ids.map((id) => group(id, `gs-proto-${id}`)));
-    await sync(user, source, ids.map((id) => group(id, `gs-proto-${id}`)));
+    await sync(
+      user,
+      source,
+      ids.map((id) => group(id, `gs-proto-${id}`)),
+    );
+    await sync(
+      user,
+      source,
+      ids.map((id) => group(id, `gs-proto-${id}`)),
+    );
     expect((await stateOf(user, source)).map((r) => r.identifier).sort()).toEqual([...ids].sort());
   });
 
@@ -161,7 +217,9 @@ describe('claims the sync cannot satisfy', () => {
     await sync(user, other, [group('o-1', 'gs-other-source')]);
     await sync(user, source, [group('s-1', 'gs-this-source')]);
     await sync(user, source, []);
-    const { rows } = await sql<{ name: string }>`SELECT g.name FROM group_members gm JOIN groups g USING (group_uuid) WHERE gm.user_id = ${user} ORDER BY g.name`.execute(storage.db);
+    const { rows } = await sql<{
+      name: string;
+    }>`SELECT g.name FROM group_members gm JOIN groups g USING (group_uuid) WHERE gm.user_id = ${user} ORDER BY g.name`.execute(storage.db);
     expect(rows.map((r) => r.name)).toEqual(['gs-manual', 'gs-other-source']);
   });
 });

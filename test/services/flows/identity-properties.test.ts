@@ -31,7 +31,11 @@ function context(): ServiceContext {
 describe('buildIdentityProperties', () => {
   it('names groups whose ids are Object.prototype member names from own entries only', async () => {
     const ctx = context();
-    const echo = await ctx.store.repos.propertyMappings.create({ kind: 'oauth', name: 'echo group name', expression: 'return { attributes: { seen: properties.name } }' });
+    const echo = await ctx.store.repos.propertyMappings.create({
+      kind: 'oauth',
+      name: 'echo group name',
+      expression: 'return { attributes: { seen: properties.name } }',
+    });
     const source = { name: 'Proto', slug: 'proto', userPropertyMappings: [], groupPropertyMappings: [echo.uuid] } as unknown as Source;
     const { groups } = await buildIdentityProperties(ctx, source, {
       baseProperties: { username: 'u', groups: ['constructor', 'toString', 'staff'] },

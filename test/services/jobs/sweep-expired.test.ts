@@ -24,7 +24,12 @@ describe('sweep-expired job', () => {
     }
     await repos.events.record({ action: 'sweep-test' });
     await sql`INSERT INTO events (action, expires) VALUES ('sweep-test-old', ${past})`.execute(app.db);
-    const before = { flow: await count('flow_states'), replay: await count('replay_cache'), sessions: await count('sessions'), events: await count('events') };
+    const before = {
+      flow: await count('flow_states'),
+      replay: await count('replay_cache'),
+      sessions: await count('sessions'),
+      events: await count('events'),
+    };
 
     expect(await sweepExpiredJob(app.ctx).run()).toBe(4);
     expect(await count('flow_states')).toBe(before.flow - 1);

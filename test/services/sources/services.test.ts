@@ -17,7 +17,9 @@ beforeAll(async () => {
   const repos = app.ctx.store.repos;
   admin = { user: (await repos.users.byUsername('akadmin'))!, isSuperuser: true, via: 'token' };
   user = { user: await repos.users.create({ username: 'someone' }), isSuperuser: false, via: 'session' };
-  sourceUuid = (await createKindSource(app.ctx, 'oauth', oauthService, { name: 'G', slug: 'g', provider_type: 'google', consumer_key: 'k', consumer_secret: 's' })).uuid;
+  sourceUuid = (
+    await createKindSource(app.ctx, 'oauth', oauthService, { name: 'G', slug: 'g', provider_type: 'google', consumer_key: 'k', consumer_secret: 's' })
+  ).uuid;
 });
 afterAll(async () => app?.close());
 
@@ -35,14 +37,18 @@ describe('sources services', () => {
   });
 
   it('only admins create connections; owners cannot re-point theirs', async () => {
-    await expect(createUserConnection(app.ctx, user, 'oauth', { user: user.user.id, source: sourceUuid, identifier: 'x' })).rejects.toBeInstanceOf(PermissionDeniedError);
+    await expect(createUserConnection(app.ctx, user, 'oauth', { user: user.user.id, source: sourceUuid, identifier: 'x' })).rejects.toBeInstanceOf(
+      PermissionDeniedError,
+    );
     const conn = await createUserConnection(app.ctx, admin, 'oauth', { user: user.user.id, source: sourceUuid, identifier: 'mine' });
     const updated = await updateUserConnection(app.ctx, user, 'oauth', String(conn.id), { identifier: 'theirs', user: admin.user.id });
     expect(updated).toMatchObject({ identifier: 'mine', userId: user.user.id });
     const other = await createUserConnection(app.ctx, admin, 'oauth', { user: admin.user.id, source: sourceUuid, identifier: 'admin' });
     await expect(getUserConnection(app.ctx.store.repos, user, 'oauth', String(other.id))).rejects.toBeInstanceOf(NotFoundError);
     await expect(getUserConnection(app.ctx.store.repos, user, null, 'abc')).rejects.toBeInstanceOf(NotFoundError);
-    await expect(createUserConnection(app.ctx, admin, 'oauth', { user: admin.user.id, source: sourceUuid, identifier: 'mine' })).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      createUserConnection(app.ctx, admin, 'oauth', { user: admin.user.id, source: sourceUuid, identifier: 'mine' }),
+    ).rejects.toBeInstanceOf(ValidationError);
   });
 
   it('describes provider types, the generic default for unknown names and the legacy azuread alias', () => {

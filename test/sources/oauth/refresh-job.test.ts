@@ -5,6 +5,7 @@
  * written; one failing source does not stop the others; concurrent runs converge; an admin's edit
  * made while the job was fetching wins.
  */
+import { requestUrl } from '../../support/fetch-calls.js';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +15,7 @@ import { canonicalJson } from '../../../src/protocols/oauth/index.js';
 import { refreshOidcSources } from '../../../src/sources/oauth/refresh-job.js';
 import { TestBrowser } from '../../support/browser.js';
 import { createOidcSource } from '../../support/oauth-source.js';
-import { CLIENT_ID, CLIENT_SECRET, startEnv, whoAmI, type Env } from '../../http/flows/oauth/helpers.js';
+import { CLIENT_ID, CLIENT_SECRET, startEnv, whoAmI, type Env } from './http/helpers.js';
 
 let env: Env;
 /** A discovery document and JWKS the tests can change, plus an endpoint that always fails. */
@@ -62,7 +63,8 @@ afterAll(async () => {
 
 const repos = () => env.app.ctx.store.repos;
 const storedJwks = async (slug: string) => (await repos().kindSources.oauth.bySlug(slug))!.settings.oidc_jwks;
-const source = (slug: string, wellKnownUrl = env.idp.wellKnownUrl) => createOidcSource(env.app, { slug, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl });
+const source = (slug: string, wellKnownUrl = env.idp.wellKnownUrl) =>
+  createOidcSource(env.app, { slug, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, wellKnownUrl });
 
 describe('key rotation at the IdP', () => {
   it('the next login succeeds without the job and stores the new JWKS', async () => {
@@ -124,8 +126,20 @@ describe('refresh job', () => {
   it('refreshes a source that has only a JWKS URL, and leaves sources without either alone', async () => {
     jwksByPath['/solo/jwks'] = await jwksWithKid('solo-1');
     const base = { name: 'Solo', slug: 'solo', userPropertyMappings: [], groupPropertyMappings: [] };
-    const solo = await repos().kindSources.oauth.create(base, { provider_type: 'openidconnect', consumer_key: 'k', consumer_secret: 's', authorization_url: `${mutable}/a`, access_token_url: `${mutable}/t`, profile_url: `${mutable}/u`, oidc_jwks_url: `${mutable}/solo/jwks`, oidc_jwks: {} });
-    const github = await repos().kindSources.oauth.create({ ...base, name: 'GH', slug: 'gh' }, { provider_type: 'github', consumer_key: 'k', consumer_secret: 's' });
+    const solo = await repos().kindSources.oauth.create(base, {
+      provider_type: 'openidconnect',
+      consumer_key: 'k',
+      consumer_secret: 's',
+      authorization_url: `${mutable}/a`,
+      access_token_url: `${mutable}/t`,
+      profile_url: `${mutable}/u`,
+      oidc_jwks_url: `${mutable}/solo/jwks`,
+      oidc_jwks: {},
+    });
+    const github = await repos().kindSources.oauth.create(
+      { ...base, name: 'GH', slug: 'gh' },
+      { provider_type: 'github', consumer_key: 'k', consumer_secret: 's' },
+    );
     const summary = await refreshOidcSources(env.app.ctx);
     expect(summary.updated).toContain('solo');
     expect(canonicalJson((await repos().kindSources.oauth.byUuid(solo.uuid))!.settings.oidc_jwks)).toBe(canonicalJson(jwksByPath['/solo/jwks']));
@@ -160,7 +174,8 @@ describe('refresh job', () => {
     jwksByPath['/v6/jwks'] = await jwksWithKid('v6-key');
     const adminUrl = `${mutable}/elsewhere/.well-known/openid-configuration`;
     const racingFetch: typeof fetch = async (input, init) => {
-      if (String(input).startsWith(`${mutable}/.well-known/`)) await repos().kindSources.oauth.update(s.uuid, {}, { oidc_well_known_url: adminUrl });
+      if (requestUrl(input).startsWith(`${mutable}/.well-known/`))
+        await repos().kindSources.oauth.update(s.uuid, {}, { oidc_well_known_url: adminUrl });
       return fetch(input, init);
     };
     await refreshOidcSources({ ...env.app.ctx, fetch: racingFetch });

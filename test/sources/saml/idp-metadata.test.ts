@@ -15,9 +15,15 @@ let next: string;
 const served = new Map<string, () => Response>();
 
 beforeAll(async () => {
-  const fakeFetch: typeof fetch = async (input) => served.get(String(input instanceof Request ? input.url : input))?.() ?? new Response('nope', { status: 404 });
+  const fakeFetch: typeof fetch = async (input) =>
+    served.get(String(input instanceof Request ? input.url : input))?.() ?? new Response('nope', { status: 404 });
   app = await createTestApp({ fetch: fakeFetch });
-  idp = new TestSamlIdp({ entityId: 'https://idp.example.test/entity', ssoUrl: 'https://idp.example.test/sso', sloUrl: 'https://idp.example.test/slo', signing: await testKeyPair('idp') });
+  idp = new TestSamlIdp({
+    entityId: 'https://idp.example.test/entity',
+    ssoUrl: 'https://idp.example.test/sso',
+    sloUrl: 'https://idp.example.test/slo',
+    signing: await testKeyPair('idp'),
+  });
   next = (await testKeyPair('idp-next')).certificate;
   served.set('https://idp.example.test/md', () => new Response(idp.metadataXml({ extraCertificates: [next] })));
   served.set('http://idp.example.test/md', () => new Response(idp.metadataXml()));
@@ -26,7 +32,8 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const keypairCount = async () => (await app.ctx.store.repos.keypairs.list({ filters: [], search: null, ordering: [], offset: 0, limit: 1 })).total;
-const importFrom = (slug: string, payload: Record<string, unknown>) => app.request({ method: 'POST', url: `/api/v3/sources/saml/${slug}/import_metadata/`, payload });
+const importFrom = (slug: string, payload: Record<string, unknown>) =>
+  app.request({ method: 'POST', url: `/api/v3/sources/saml/${slug}/import_metadata/`, payload });
 
 describe('IdP metadata: import and refresh share one fetcher and one key pair rule', () => {
   it('re-importing after the source was renamed reuses the key pairs it verifies with', async () => {

@@ -3,6 +3,7 @@
  * the rollover list (and then verify), nothing changes on a second run, and broken sources are
  * reported without stopping the others.
  */
+import { requestUrl } from '../../support/fetch-calls.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSamlResponseValidator } from '../../../src/protocols/saml/index.js';
 import { samlMetadataRefreshJob, refreshSamlSourceMetadata } from '../../../src/sources/saml/metadata-refresh-job.js';
@@ -10,7 +11,7 @@ import { validatorSettings } from '../../../src/sources/saml/source-config.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 import { testKeyPair, type TestKeyPair } from '../../fakes/certs.js';
 import { TestSamlIdp } from '../../fakes/saml-idp.js';
-import { createKeypair, createSamlSource } from '../../http/flows/saml/support.js';
+import { createKeypair, createSamlSource } from './http/support.js';
 
 const BASE = 'https://sp.example.test';
 let app: TestApp;
@@ -21,7 +22,7 @@ const documents = new Map<string, () => { status: number; body: string } | Promi
 const fetched: string[] = [];
 
 const fakeFetch = (async (input: string | URL | Request) => {
-  const url = String(input);
+  const url = requestUrl(input);
   fetched.push(url);
   const doc = documents.get(url);
   if (!doc) return new Response('not found', { status: 404 });
@@ -32,7 +33,12 @@ const fakeFetch = (async (input: string | URL | Request) => {
 beforeAll(async () => {
   app = await createTestApp({ env: { TRIBUTARY_PUBLIC_URL: BASE }, fetch: fakeFetch });
   [current, next] = await Promise.all([testKeyPair('idp'), testKeyPair('idp-next')]);
-  idp = new TestSamlIdp({ entityId: 'https://idp.example.test/metadata', ssoUrl: 'https://idp.example.test/sso/v2', sloUrl: 'https://idp.example.test/slo/v2', signing: next });
+  idp = new TestSamlIdp({
+    entityId: 'https://idp.example.test/metadata',
+    ssoUrl: 'https://idp.example.test/sso/v2',
+    sloUrl: 'https://idp.example.test/slo/v2',
+    signing: next,
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,14 +63,20 @@ describe('IdP metadata refresh', () => {
     expect(updated.settings.slo_url).toBe('https://idp.example.test/slo/v2');
     expect(updated.settings.verification_kp).toBe(verificationKp);
     expect(updated.settings.verification_kps).toHaveLength(1);
-    const added = await app.ctx.store.repos.keypairs.byUuid(updated.settings.verification_kps[0]!);
+    const added = await app.ctx.store.repos.keypairs.byUuid(updated.settings.verification_kps[0]);
     expect(added?.name).toMatch(/^SAML rolling: IdP signing certificate [0-9a-f]{16}$/);
     expect(added?.hasPrivateKey).toBe(false);
 
     // A response signed with the rolled-over key verifies now.
     const settings = await validatorSettings(app.ctx, updated, BASE);
     const now = new Date();
-    const response = await idp.buildResponseBase64({ now, acsUrl: settings.acsUrl, audience: settings.spEntityId, nameId: 'roll', inResponseTo: null });
+    const response = await idp.buildResponseBase64({
+      now,
+      acsUrl: settings.acsUrl,
+      audience: settings.spEntityId,
+      nameId: 'roll',
+      inResponseTo: null,
+    });
     expect(createSamlResponseValidator({ ...settings, allowIdpInitiated: true })(response, { now }).nameId).toBe('roll');
 
     // Second run: nothing left to change, no duplicate key pair.
@@ -72,7 +84,12 @@ describe('IdP metadata refresh', () => {
   });
 
   it('lets an admin edit made while the metadata was being fetched win', async () => {
-    const source = await createSamlSource(app, 'edited', { metadata_url: 'https://idp.example.test/md-edit', idp_entity_id: idp.entityId, sso_url: 'https://idp.example.test/old', binding_type: 'POST' });
+    const source = await createSamlSource(app, 'edited', {
+      metadata_url: 'https://idp.example.test/md-edit',
+      idp_entity_id: idp.entityId,
+      sso_url: 'https://idp.example.test/old',
+      binding_type: 'POST',
+    });
     documents.set('https://idp.example.test/md-edit', async () => {
       // The admin points the source at another IdP while our fetch is in flight.
       await app.ctx.store.repos.kindSources.saml.update(source.uuid, {}, { sso_url: 'https://other-idp.example.test/sso' });
@@ -85,7 +102,10 @@ describe('IdP metadata refresh', () => {
 
   it('never switches on signature checks for a source without verification certificate', async () => {
     documents.set('https://idp.example.test/md-nokp', () => ({ status: 200, body: idp.metadataXml() }));
-    const source = await createSamlSource(app, 'no-kp', { metadata_url: 'https://idp.example.test/md-nokp', sso_url: 'https://idp.example.test/sso/v2' });
+    const source = await createSamlSource(app, 'no-kp', {
+      metadata_url: 'https://idp.example.test/md-nokp',
+      sso_url: 'https://idp.example.test/sso/v2',
+    });
     expect(await refreshSamlSourceMetadata(app.ctx, source)).toEqual({ changed: ['slo_url'], addedCertificates: 0 });
     expect((await app.ctx.store.repos.kindSources.saml.byUuid(source.uuid))!.settings.verification_kps).toEqual([]);
   });
@@ -97,9 +117,14 @@ describe('IdP metadata refresh', () => {
     await createSamlSource(app, 'fresh', { metadata_url: 'https://idp.example.test/md-fresh', sso_url: 'https://x.invalid/' });
     await createSamlSource(app, 'broken', { metadata_url: 'https://idp.example.test/md-500' });
     await createSamlSource(app, 'plain-http', { metadata_url: 'http://idp.example.test/md' });
-    await createSamlSource(app, 'other-entity', { metadata_url: 'https://idp.example.test/md-other', idp_entity_id: 'https://someone-else.example/' });
+    await createSamlSource(app, 'other-entity', {
+      metadata_url: 'https://idp.example.test/md-other',
+      idp_entity_id: 'https://someone-else.example/',
+    });
     fetched.length = 0;
-    const error = (await samlMetadataRefreshJob(app.ctx).run().catch((e: unknown) => e)) as AggregateError;
+    const error = (await samlMetadataRefreshJob(app.ctx)
+      .run()
+      .catch((e: unknown) => e)) as AggregateError;
     expect(error).toBeInstanceOf(AggregateError);
     const messages = error.errors.map((e: Error) => e.message).sort();
     expect(messages).toHaveLength(3);

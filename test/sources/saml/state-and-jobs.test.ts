@@ -8,7 +8,7 @@ import { replayKey } from '../../../src/sources/saml/replay.js';
 import { rememberAuthnRequest, SAML_REQUEST_TTL_MS, takeAuthnRequest } from '../../../src/sources/saml/request-state.js';
 import type { SamlSource } from '../../../src/sources/kinds.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { createSamlSource } from '../../http/flows/saml/support.js';
+import { createSamlSource } from './http/support.js';
 
 let app: TestApp;
 let a: SamlSource;

@@ -7,7 +7,15 @@ import type { PresentedToken, ScimSourceConfig } from '../../../src/storage/scim
 import { fakeScimStore, SOURCE } from './fake-store.js';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
-const TOKEN: PresentedToken = { uuid: 'tok-1', intent: 'api', expiring: false, expires: null, userId: 9, username: 'ak-source-scim-x', userActive: true };
+const TOKEN: PresentedToken = {
+  uuid: 'tok-1',
+  intent: 'api',
+  expiring: false,
+  expires: null,
+  userId: 9,
+  username: 'ak-source-scim-x',
+  userActive: true,
+};
 
 function deps(source: ScimSourceConfig | null, token: PresentedToken | null): ScimDeps {
   const store = fakeScimStore({ resolved: source ? { source, token } : null, events: [] });
@@ -40,7 +48,7 @@ describe('authenticateScim', () => {
     ['inactive service account', 'Bearer abc', { ...TOKEN, userActive: false }],
     ['expired', 'Bearer abc', { ...TOKEN, expiring: true, expires: new Date(NOW.getTime() - 1) }],
   ] as const)('401: %s', async (_name, header, token) => {
-    expect(await status(deps(SOURCE, token as PresentedToken | null), header)).toBe(401);
+    expect(await status(deps(SOURCE, token), header)).toBe(401);
   });
 
   it('an expiring token is fine until it expires', async () => {

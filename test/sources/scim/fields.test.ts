@@ -30,7 +30,13 @@ describe('newUserFields', () => {
   });
 
   it('lets mappings set known fields only — never type, password or superuser', async () => {
-    const { deps } = setup([{ name: 'm', expression: 'return { type: "internal_service_account", password: "x", is_superuser: true, path: "custom/path", is_active: "False", attributes: { dept: data.department } }' }]);
+    const { deps } = setup([
+      {
+        name: 'm',
+        expression:
+          'return { type: "internal_service_account", password: "x", is_superuser: true, path: "custom/path", is_active: "False", attributes: { dept: data.department } }',
+      },
+    ]);
     const f = await newUserFields(deps, caller, { userName: 'u', department: 'R&D' });
     expect(f).toEqual({ username: 'u', name: '', email: '', isActive: false, path: 'custom/path', attributes: { dept: 'R&D' } });
   });
@@ -68,10 +74,22 @@ describe('groups', () => {
 describe('withMappingErrors', () => {
   it('turns a MappingError into a SCIM 400 and records configuration_error', async () => {
     const { deps, state } = setup();
-    await expect(withMappingErrors(deps, caller, async () => {
-      throw new MappingError('broken', 'exception', 'boom');
-    })).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
-    expect(state.events).toEqual([expect.objectContaining({ action: 'configuration_error', user: caller.actor, context: expect.objectContaining({ mapping: 'broken', source: 'Entra' }) })]);
-    await expect(withMappingErrors(deps, caller, async () => { throw new Error('other'); })).rejects.toThrow('other');
+    await expect(
+      withMappingErrors(deps, caller, async () => {
+        throw new MappingError('broken', 'exception', 'boom');
+      }),
+    ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+    expect(state.events).toEqual([
+      expect.objectContaining({
+        action: 'configuration_error',
+        user: caller.actor,
+        context: expect.objectContaining({ mapping: 'broken', source: 'Entra' }),
+      }),
+    ]);
+    await expect(
+      withMappingErrors(deps, caller, async () => {
+        throw new Error('other');
+      }),
+    ).rejects.toThrow('other');
   });
 });

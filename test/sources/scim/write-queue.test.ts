@@ -26,7 +26,7 @@ describe('WriteQueue', () => {
     expect(peak).toBe(2);
   });
 
-  it('a failure is the caller\'s alone: later work on the key still runs, and keys are released', async () => {
+  it("a failure is the caller's alone: later work on the key still runs, and keys are released", async () => {
     const q = new WriteQueue();
     const failed = q.run('k', async () => {
       throw new Error('boom');

@@ -64,7 +64,12 @@ describe('groups: members', () => {
     await repos.groups.removeMembers(g.uuid, [ann.id, cat.id]);
     expect((await repos.groups.memberIds([g.uuid])).get(g.uuid)).toEqual([bob.id]);
     await repos.groups.setMembers(g.uuid, [cat.id, ann.id]);
-    expect((await repos.groups.memberIds([g.uuid, MISSING]))).toEqual(new Map([[g.uuid, [ann.id, cat.id]], [MISSING, []]]));
+    expect(await repos.groups.memberIds([g.uuid, MISSING])).toEqual(
+      new Map([
+        [g.uuid, [ann.id, cat.id]],
+        [MISSING, []],
+      ]),
+    );
     await repos.groups.setMembers(g.uuid, []);
     expect((await repos.groups.memberIds([g.uuid])).get(g.uuid)).toEqual([]);
     await repos.groups.delete(g.uuid);
@@ -91,7 +96,12 @@ describe('groups: list', () => {
   let gs: Group[];
   beforeAll(async () => {
     gs = [];
-    for (const [name, su] of [['lg-Charlie', false], ['lg-alpha', true], ['lg-bravo', false]] as const) gs.push(await repos.groups.create({ name, isSuperuser: su }));
+    for (const [name, su] of [
+      ['lg-Charlie', false],
+      ['lg-alpha', true],
+      ['lg-bravo', false],
+    ] as const)
+      gs.push(await repos.groups.create({ name, isSuperuser: su }));
     await repos.groups.addMembers(gs[0].uuid, [users[0].id, users[1].id]);
     await repos.groups.addMembers(gs[1].uuid, [users[1].id]);
   });
@@ -111,7 +121,9 @@ describe('groups: list', () => {
   });
 
   it('filters by member pk and username without duplicates', async () => {
-    const byPk = await repos.groups.list(q({ filters: [{ field: 'members_by_pk', value: [users[0].id, users[1].id] }], ordering: [{ field: 'num_pk', desc: false }] }));
+    const byPk = await repos.groups.list(
+      q({ filters: [{ field: 'members_by_pk', value: [users[0].id, users[1].id] }], ordering: [{ field: 'num_pk', desc: false }] }),
+    );
     expect(byPk.total).toBe(2);
     expect(byPk.items.map((g) => g.name)).toEqual(['lg-Charlie', 'lg-alpha']);
     const byName = await repos.groups.list(q({ filters: [{ field: 'members_by_username', value: ['gm-ann'] }] }));
@@ -153,17 +165,36 @@ describe('groups: parent cycle detection', () => {
   });
 });
 
+describe('groups: inherited superuser', () => {
+  it('inheritingSuperuser lists the groups with a superuser ancestor at any depth, in one call', async () => {
+    const root = await repos.groups.create({ name: 'is-root', isSuperuser: true });
+    const child = await repos.groups.create({ name: 'is-child', parentUuid: root.uuid });
+    const grandchild = await repos.groups.create({ name: 'is-grandchild', parentUuid: child.uuid });
+    const plainParent = await repos.groups.create({ name: 'is-plain-parent' });
+    const plainChild = await repos.groups.create({ name: 'is-plain-child', parentUuid: plainParent.uuid });
+    const all = [root, child, grandchild, plainParent, plainChild];
+    const found = await repos.groups.inheritingSuperuser([...all.map((g) => g.uuid), MISSING]);
+    // The root's own flag is not inheritance: callers read it from the group itself.
+    expect([...found].sort()).toEqual([child.uuid, grandchild.uuid].sort());
+    expect(await repos.groups.inheritingSuperuser([])).toEqual(new Set());
+    for (const g of [grandchild, child, root, plainChild, plainParent]) await repos.groups.delete(g.uuid);
+  });
+});
+
 describe('groups: batched forms (group sync)', () => {
   // Every value travels inside an array parameter: quotes, backslashes, commas, braces and
   // non-ASCII text must come back unchanged.
   const awkward = ['cb-"quoted"', 'cb-back\\slash', 'cb-comma,{brace}', 'cb-ünï €', 'cb-NULL'];
 
   it('createMany / byNames / updateNamesAndAttributes round-trip awkward names and attributes', async () => {
-    const created = await repos.groups.createMany(awkward.map((name, i) => ({ name, attributes: { i, text: `${name}\\"\n`, list: [name, null, { deep: name }] } })));
+    const created = await repos.groups.createMany(
+      awkward.map((name, i) => ({ name, attributes: { i, text: `${name}\\"\n`, list: [name, null, { deep: name }] } })),
+    );
     expect(created.map((g) => g.name)).toEqual(awkward);
     const found = await repos.groups.byNames([...awkward, 'cb-missing']);
     expect(found.map((g) => g.name).sort()).toEqual([...awkward].sort());
-    for (const g of found) expect(g.attributes).toEqual({ i: awkward.indexOf(g.name), text: `${g.name}\\"\n`, list: [g.name, null, { deep: g.name }] });
+    for (const g of found)
+      expect(g.attributes).toEqual({ i: awkward.indexOf(g.name), text: `${g.name}\\"\n`, list: [g.name, null, { deep: g.name }] });
 
     await repos.groups.updateNamesAndAttributes(created.map((g) => ({ uuid: g.uuid, name: `${g.name}-v2`, attributes: { renamed: g.name } })));
     for (const g of created) expect(await repos.groups.byUuid(g.uuid)).toMatchObject({ name: `${g.name}-v2`, attributes: { renamed: g.name } });
@@ -174,10 +205,13 @@ describe('groups: batched forms (group sync)', () => {
   it('adds one member to many groups and removes it, keeping other memberships', async () => {
     const groups = await repos.groups.createMany([{ name: 'cb-m1' }, { name: 'cb-m2' }, { name: 'cb-m3' }]);
     const [ann, bob] = users as [User, User];
-    await repos.groups.addMembers(groups[0]!.uuid, [bob.id]);
-    await repos.groups.addMemberToGroups(ann.id, groups.map((g) => g.uuid));
-    await repos.groups.addMemberToGroups(ann.id, [groups[0]!.uuid, groups[0]!.uuid]); // already a member: no error
-    await repos.groups.removeMemberFromGroups(ann.id, [groups[0]!.uuid, groups[2]!.uuid]);
+    await repos.groups.addMembers(groups[0].uuid, [bob.id]);
+    await repos.groups.addMemberToGroups(
+      ann.id,
+      groups.map((g) => g.uuid),
+    );
+    await repos.groups.addMemberToGroups(ann.id, [groups[0].uuid, groups[0].uuid]); // already a member: no error
+    await repos.groups.removeMemberFromGroups(ann.id, [groups[0].uuid, groups[2].uuid]);
     const members = await repos.groups.memberIds(groups.map((g) => g.uuid));
     expect(groups.map((g) => members.get(g.uuid))).toEqual([[bob.id], [ann.id], []]);
     for (const g of groups) await repos.groups.delete(g.uuid);
@@ -187,7 +221,7 @@ describe('groups: batched forms (group sync)', () => {
     expect(await repos.groups.byNames([])).toEqual([]);
     expect(await repos.groups.createMany([])).toEqual([]);
     await repos.groups.updateNamesAndAttributes([]);
-    await repos.groups.addMemberToGroups(users[0]!.id, []);
-    await repos.groups.removeMemberFromGroups(users[0]!.id, []);
+    await repos.groups.addMemberToGroups(users[0].id, []);
+    await repos.groups.removeMemberFromGroups(users[0].id, []);
   });
 });

@@ -22,8 +22,18 @@ describe('flows', () => {
   it('creates with defaults, reads by slug and uuid, updates, deletes', async () => {
     const f = await repos.flows.create({ slug: 'of-one', name: 'One', title: 'Title', designation: 'authentication' });
     expect(f).toEqual({
-      uuid: f.uuid, slug: 'of-one', name: 'One', title: 'Title', designation: 'authentication', authentication: 'none', layout: 'stacked',
-      deniedAction: 'message_continue', policyEngineMode: 'any', compatibilityMode: false, background: '', managed: null,
+      uuid: f.uuid,
+      slug: 'of-one',
+      name: 'One',
+      title: 'Title',
+      designation: 'authentication',
+      authentication: 'none',
+      layout: 'stacked',
+      deniedAction: 'message_continue',
+      policyEngineMode: 'any',
+      compatibilityMode: false,
+      background: '',
+      managed: null,
     });
     expect(await repos.flows.bySlug('of-one')).toEqual(f);
     expect(await repos.flows.byUuid(f.uuid)).toEqual(f);
@@ -88,7 +98,9 @@ describe('keypairs', () => {
 
   it('maps a duplicate name to a ValidationError', async () => {
     const kp = await repos.keypairs.create({ name: 'ok-dup', certificateData: pair.certificatePem });
-    await expectValidation(repos.keypairs.create({ name: 'ok-dup', certificateData: pair.certificatePem }), { name: ['certificate-key pair with this name already exists.'] });
+    await expectValidation(repos.keypairs.create({ name: 'ok-dup', certificateData: pair.certificatePem }), {
+      name: ['certificate-key pair with this name already exists.'],
+    });
     await repos.keypairs.delete(kp.uuid);
   });
 });
@@ -96,7 +108,12 @@ describe('keypairs', () => {
 describe('property mappings', () => {
   it('creates, reads, lists by kind, updates and deletes', async () => {
     const b = await repos.propertyMappings.create({ kind: 'oauth', name: 'op-b', expression: 'return {}' });
-    const a = await repos.propertyMappings.create({ kind: 'saml', name: 'op-a', expression: 'return { username: "x" }', managed: 'goauthentik.io/test/a' });
+    const a = await repos.propertyMappings.create({
+      kind: 'saml',
+      name: 'op-a',
+      expression: 'return { username: "x" }',
+      managed: 'goauthentik.io/test/a',
+    });
     expect(a).toEqual({ uuid: a.uuid, kind: 'saml', name: 'op-a', expression: 'return { username: "x" }', managed: 'goauthentik.io/test/a' });
     expect(await repos.propertyMappings.byUuid(a.uuid)).toEqual(a);
     expect((await repos.propertyMappings.byUuids([b.uuid, a.uuid, MISSING])).map((m) => m.name)).toEqual(['op-a', 'op-b']);
@@ -115,7 +132,9 @@ describe('property mappings', () => {
 
   it('maps a duplicate name to a ValidationError', async () => {
     const m = await repos.propertyMappings.create({ kind: 'scim', name: 'op-dup', expression: '' });
-    await expectValidation(repos.propertyMappings.create({ kind: 'oauth', name: 'op-dup', expression: '' }), { name: ['property mapping with this name already exists.'] });
+    await expectValidation(repos.propertyMappings.create({ kind: 'oauth', name: 'op-dup', expression: '' }), {
+      name: ['property mapping with this name already exists.'],
+    });
     await repos.propertyMappings.delete(m.uuid);
   });
 });
@@ -123,14 +142,25 @@ describe('property mappings', () => {
 describe('events', () => {
   it('records and returns the most recent events of one action, newest first', async () => {
     for (let i = 0; i < 3; i++) {
-      await repos.events.record({ action: 'oe_test', user: { pk: i, username: `u${i}` }, context: { i, nested: { ok: true } }, clientIp: '192.0.2.1' });
+      await repos.events.record({
+        action: 'oe_test',
+        user: { pk: i, username: `u${i}` },
+        context: { i, nested: { ok: true } },
+        clientIp: '192.0.2.1',
+      });
       await new Promise((r) => setTimeout(r, 5));
     }
     await repos.events.record({ action: 'oe_other' });
     const recent = await repos.events.recent('oe_test', 2);
     expect(recent).toHaveLength(2);
     expect(recent.map((e) => e.context?.i)).toEqual([2, 1]);
-    expect(recent[0]).toMatchObject({ action: 'oe_test', app: 'tributary', user: { pk: 2, username: 'u2' }, context: { i: 2, nested: { ok: true } }, clientIp: '192.0.2.1' });
+    expect(recent[0]).toMatchObject({
+      action: 'oe_test',
+      app: 'tributary',
+      user: { pk: 2, username: 'u2' },
+      context: { i: 2, nested: { ok: true } },
+      clientIp: '192.0.2.1',
+    });
     expect(recent[0].created).toBeInstanceOf(Date);
     expect(await repos.events.recent('oe_other', 5)).toMatchObject([{ action: 'oe_other', user: {}, context: {}, clientIp: null }]);
     expect(await repos.events.recent('oe_none', 5)).toEqual([]);

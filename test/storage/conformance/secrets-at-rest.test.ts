@@ -67,10 +67,18 @@ describe('secrets at rest', () => {
     const kp = await app.db.selectFrom('keypairs').select(['kp_uuid', 'key_sealed']).where('name', '=', 'at-rest').executeTakeFirstOrThrow();
     expect(kp.key_sealed).toMatch(/^v1\./);
     expect(app.ctx.box.decrypt(kp.key_sealed!)).toContain('PRIVATE KEY');
-    const token = await app.db.selectFrom('tokens').select(['key_sealed', 'key_digest']).where('identifier', '=', 'at-rest').executeTakeFirstOrThrow();
+    const token = await app.db
+      .selectFrom('tokens')
+      .select(['key_sealed', 'key_digest'])
+      .where('identifier', '=', 'at-rest')
+      .executeTakeFirstOrThrow();
     expect(app.ctx.box.decrypt(token.key_sealed)).toBe(TOKEN_KEY);
     expect(token.key_digest).toBe(app.ctx.box.lookupDigest(TOKEN_KEY));
-    const session = await app.db.selectFrom('sessions').select('id_digest').where('id_digest', '=', app.ctx.box.lookupDigest(sessionId)).executeTakeFirst();
+    const session = await app.db
+      .selectFrom('sessions')
+      .select('id_digest')
+      .where('id_digest', '=', app.ctx.box.lookupDigest(sessionId))
+      .executeTakeFirst();
     expect(session).toBeDefined();
   });
 

@@ -26,7 +26,15 @@ const KEY = 'k'.repeat(20) + '0123456789abcdefghijklmnopqrstuvwxyzABCD';
 describe('tokens', () => {
   it('creates, reads by identifier/uuid/key, reveals the key, updates and deletes', async () => {
     const t = await repos.tokens.create({ identifier: 'ts-one', key: KEY, intent: 'api', userId: alice.id, description: 'd', expiring: false });
-    expect(t).toMatchObject({ identifier: 'ts-one', intent: 'api', userId: alice.id, description: 'd', expiring: false, expires: null, managed: null });
+    expect(t).toMatchObject({
+      identifier: 'ts-one',
+      intent: 'api',
+      userId: alice.id,
+      description: 'd',
+      expiring: false,
+      expires: null,
+      managed: null,
+    });
     expect(t).not.toHaveProperty('key');
     expect(await repos.tokens.byIdentifier('ts-one')).toEqual(t);
     expect(await repos.tokens.byUuid(t.uuid)).toEqual(t);
@@ -71,8 +79,15 @@ describe('tokens', () => {
       ['ts-l-a', 'recovery', bob, 'alpha'],
       ['ts-l-b', 'app_password', alice, 'Beta'],
     ] as const;
-    for (const [identifier, intent, user, description] of defs) await repos.tokens.create({ identifier, key: `${identifier}-key-0123456789`, intent, userId: user.id, description });
-    await repos.tokens.create({ identifier: 'ts-l-managed', key: 'managed-key-0123456789', intent: 'api', userId: bob.id, managed: 'goauthentik.io/test' });
+    for (const [identifier, intent, user, description] of defs)
+      await repos.tokens.create({ identifier, key: `${identifier}-key-0123456789`, intent, userId: user.id, description });
+    await repos.tokens.create({
+      identifier: 'ts-l-managed',
+      key: 'managed-key-0123456789',
+      intent: 'api',
+      userId: bob.id,
+      managed: 'goauthentik.io/test',
+    });
     expect((await repos.tokens.byManaged('goauthentik.io/test'))?.identifier).toBe('ts-l-managed');
     expect(await repos.tokens.byManaged('goauthentik.io/none')).toBeNull();
 
@@ -80,7 +95,9 @@ describe('tokens', () => {
     const all = await repos.tokens.list(q({ filters: [mine], ordering: [{ field: 'identifier', desc: true }] }));
     expect(all.total).toBe(4);
     expect(all.items.map((t) => t.identifier)).toEqual(['ts-l-managed', 'ts-l-c', 'ts-l-b', 'ts-l-a']);
-    const ofAlice = await repos.tokens.list(q({ filters: [mine, { field: 'user', value: alice.id }], ordering: [{ field: 'identifier', desc: false }] }));
+    const ofAlice = await repos.tokens.list(
+      q({ filters: [mine, { field: 'user', value: alice.id }], ordering: [{ field: 'identifier', desc: false }] }),
+    );
     expect(ofAlice.items.map((t) => t.identifier)).toEqual(['ts-l-b', 'ts-l-c']);
     const byUsername = await repos.tokens.list(q({ filters: [mine, { field: 'user__username', value: 'ts-bob' }] }));
     expect(byUsername.total).toBe(2);
@@ -111,10 +128,31 @@ describe('tokens', () => {
   it('still returns an expired token from the repository, but principalFromToken rejects it', async () => {
     const now = new Date('2030-06-01T12:00:00Z');
     const ctx: ServiceContext = { ...app.ctx, clock: { now: () => now } };
-    await repos.tokens.create({ identifier: 'ts-exp', key: 'expired-key-0123456789', intent: 'api', userId: alice.id, expiring: true, expires: new Date(now.getTime() - 1000) });
+    await repos.tokens.create({
+      identifier: 'ts-exp',
+      key: 'expired-key-0123456789',
+      intent: 'api',
+      userId: alice.id,
+      expiring: true,
+      expires: new Date(now.getTime() - 1000),
+    });
     await repos.tokens.create({ identifier: 'ts-edge', key: 'edge-key-0123456789ab', intent: 'api', userId: alice.id, expiring: true, expires: now });
-    await repos.tokens.create({ identifier: 'ts-live', key: 'live-key-0123456789ab', intent: 'api', userId: alice.id, expiring: true, expires: new Date(now.getTime() + 1000) });
-    await repos.tokens.create({ identifier: 'ts-never', key: 'never-key-0123456789', intent: 'api', userId: alice.id, expiring: false, expires: new Date(0) });
+    await repos.tokens.create({
+      identifier: 'ts-live',
+      key: 'live-key-0123456789ab',
+      intent: 'api',
+      userId: alice.id,
+      expiring: true,
+      expires: new Date(now.getTime() + 1000),
+    });
+    await repos.tokens.create({
+      identifier: 'ts-never',
+      key: 'never-key-0123456789',
+      intent: 'api',
+      userId: alice.id,
+      expiring: false,
+      expires: new Date(0),
+    });
     expect((await repos.tokens.authenticate('expired-key-0123456789'))?.token.identifier).toBe('ts-exp');
     expect(await principalFromToken(ctx, 'expired-key-0123456789')).toBeNull();
     expect(await principalFromToken(ctx, 'edge-key-0123456789ab')).toBeNull();
@@ -146,7 +184,11 @@ describe('sessions', () => {
   const now = new Date('2030-01-01T00:00:00Z');
   it('puts, gets, upserts and deletes by digest, honouring expiry', async () => {
     await repos.sessions.put('digest-1', { userId: alice.id, data: { a: 1, nested: { b: [true] } }, expires: new Date(now.getTime() + 60_000) });
-    expect(await repos.sessions.get('digest-1', now)).toEqual({ userId: alice.id, data: { a: 1, nested: { b: [true] } }, expires: new Date(now.getTime() + 60_000) });
+    expect(await repos.sessions.get('digest-1', now)).toEqual({
+      userId: alice.id,
+      data: { a: 1, nested: { b: [true] } },
+      expires: new Date(now.getTime() + 60_000),
+    });
     expect(await repos.sessions.get('digest-1', new Date(now.getTime() + 60_000))).toBeNull();
     expect(await repos.sessions.get('digest-x', now)).toBeNull();
     await repos.sessions.put('digest-1', { userId: null, data: { c: 'x' }, expires: new Date(now.getTime() + 120_000) });

@@ -14,7 +14,9 @@ afterAll(async () => app?.close());
 /** Row count of every table of this test's schema, read through the raw Kysely handle. */
 async function snapshot(): Promise<Record<string, number>> {
   const tables = await sql<{ table_name: string }>`
-    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(app.db);
+    SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`.execute(
+    app.db,
+  );
   const out: Record<string, number> = {};
   for (const { table_name } of tables.rows) {
     const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(table_name)}`.execute(app.db);
@@ -42,7 +44,20 @@ async function writeEverything(repos: Repositories, tag: string): Promise<void> 
 describe('store.transaction', () => {
   it('rolls back every write when the callback throws', async () => {
     const before = await snapshot();
-    expect(Object.keys(before)).toEqual(expect.arrayContaining(['users', 'groups', 'group_members', 'tokens', 'sessions', 'flows', 'keypairs', 'property_mappings', 'events', 'settings']));
+    expect(Object.keys(before)).toEqual(
+      expect.arrayContaining([
+        'users',
+        'groups',
+        'group_members',
+        'tokens',
+        'sessions',
+        'flows',
+        'keypairs',
+        'property_mappings',
+        'events',
+        'settings',
+      ]),
+    );
     const boom = new Error('boom');
     await expect(
       app.ctx.store.transaction(async (repos) => {

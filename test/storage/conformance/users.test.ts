@@ -16,7 +16,14 @@ beforeAll(async () => {
   const rows = [
     { username: `${P}delta`, name: 'Delta Person', email: 'delta@example.com', type: 'internal' as const, path: 'users' },
     { username: `${P}alpha`, name: 'Zed Alpha', email: 'ALPHA@Example.com', type: 'external' as const, path: 'goauthentik.io/sources/x' },
-    { username: `${P}charlie`, name: 'Charlie 100%_match', email: 'charlie@example.org', type: 'service_account' as const, path: 'users', isActive: false },
+    {
+      username: `${P}charlie`,
+      name: 'Charlie 100%_match',
+      email: 'charlie@example.org',
+      type: 'service_account' as const,
+      path: 'users',
+      isActive: false,
+    },
     { username: `${P}bravo`, name: 'Bravo', email: 'bravo@example.com', type: 'internal' as const, path: 'users' },
   ];
   for (const r of rows) seeded.push(await repos.users.create(r));
@@ -30,7 +37,17 @@ const names = (items: User[]) => items.map((u) => u.username.slice(P.length));
 describe('users: create / read / update / delete', () => {
   it('creates with defaults and reads back by id, uuid, username and email', async () => {
     const u = await repos.users.create({ username: `${P}plain` });
-    expect(u).toMatchObject({ username: `${P}plain`, name: '', email: '', isActive: true, type: 'internal', path: 'users', attributes: {}, lastLogin: null, hasUsablePassword: false });
+    expect(u).toMatchObject({
+      username: `${P}plain`,
+      name: '',
+      email: '',
+      isActive: true,
+      type: 'internal',
+      path: 'users',
+      attributes: {},
+      lastLogin: null,
+      hasUsablePassword: false,
+    });
     expect(u.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(u.dateJoined).toBeInstanceOf(Date);
     expect(await repos.users.byId(u.id)).toEqual(u);
@@ -89,7 +106,15 @@ describe('users: list', () => {
     expect(names(asc.items)).toEqual(['alpha', 'bravo', 'charlie', 'delta']);
     const desc = await repos.users.list(q({ filters: [mine], ordering: [{ field: 'username', desc: true }] }));
     expect(names(desc.items)).toEqual(['delta', 'charlie', 'bravo', 'alpha']);
-    const byTypeThenName = await repos.users.list(q({ filters: [mine], ordering: [{ field: 'path', desc: true }, { field: 'name', desc: false }] }));
+    const byTypeThenName = await repos.users.list(
+      q({
+        filters: [mine],
+        ordering: [
+          { field: 'path', desc: true },
+          { field: 'name', desc: false },
+        ],
+      }),
+    );
     expect(names(byTypeThenName.items)).toEqual(['bravo', 'charlie', 'delta', 'alpha']);
   });
 
@@ -117,7 +142,8 @@ describe('users: list', () => {
   });
 
   it('searches case-insensitively across username, name and email, with LIKE wildcards escaped', async () => {
-    const search = async (term: string) => names((await repos.users.list(q({ filters: [mine], search: term, ordering: [{ field: 'username', desc: false }] }))).items);
+    const search = async (term: string) =>
+      names((await repos.users.list(q({ filters: [mine], search: term, ordering: [{ field: 'username', desc: false }] }))).items);
     expect(await search('ALPHA')).toEqual(['alpha']);
     expect(await search('example.ORG')).toEqual(['charlie']);
     expect(await search('delta person')).toEqual(['delta']);
@@ -133,7 +159,9 @@ describe('users: list', () => {
     const g2 = await repos.groups.create({ name: `${P}g2` });
     await repos.users.setGroups(seeded[0].id, [g1.uuid, g2.uuid]);
     await repos.users.setGroups(seeded[1].id, [g2.uuid]);
-    const byName = await repos.users.list(q({ filters: [{ field: 'groups_by_name', value: [`${P}g1`, `${P}g2`] }], ordering: [{ field: 'username', desc: false }] }));
+    const byName = await repos.users.list(
+      q({ filters: [{ field: 'groups_by_name', value: [`${P}g1`, `${P}g2`] }], ordering: [{ field: 'username', desc: false }] }),
+    );
     expect(byName.total).toBe(2);
     expect(names(byName.items)).toEqual(['alpha', 'delta']);
     const byPk = await repos.users.list(q({ filters: [{ field: 'groups_by_pk', value: [g1.uuid] }] }));
@@ -152,7 +180,9 @@ describe('users: uniqueness', () => {
   });
 
   it('maps an unknown group in setGroups to a ValidationError', async () => {
-    await expectValidation(repos.users.setGroups(seeded[0].id, ['00000000-0000-4000-8000-000000000000']), { groups: ['Invalid pk - object does not exist.'] });
+    await expectValidation(repos.users.setGroups(seeded[0].id, ['00000000-0000-4000-8000-000000000000']), {
+      groups: ['Invalid pk - object does not exist.'],
+    });
   });
 });
 

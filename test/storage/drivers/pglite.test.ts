@@ -2,11 +2,15 @@
  * The PGlite driver hands out one session guarded by a FIFO lock: transactions and plain
  * queries issued concurrently must never interleave, whichever Kysely instance issues them.
  */
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { PGlite } from '@electric-sql/pglite';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type PGlite } from '@electric-sql/pglite';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgliteDatabase } from '../../../src/storage/drivers/pglite.js';
+import { createPgliteDatabase, DataDirectoryLockedError, lockDataDirectory } from '../../../src/storage/drivers/pglite.js';
 import { sharedPglite } from '../../support/db.js';
 
 let pglite: PGlite;
@@ -16,7 +20,7 @@ const opened: Array<{ close(): Promise<void> }> = [];
 async function attach(schema: string): Promise<Kysely<any>> {
   const database = await createPgliteDatabase({ dataDir: null, instance: pglite, schema });
   opened.push(database);
-  return database.db as unknown as Kysely<any>;
+  return database.db;
 }
 
 async function open(): Promise<{ db: Kysely<any>; schema: string }> {
@@ -126,5 +130,49 @@ describe('PGlite driver', () => {
     await database.ping();
     await database.close();
     expect((await pglite.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('the data directory lock', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'tributary-lock-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** The PID of a process that has exited. */
+  function deadPid(): number {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(child.stdout);
+  }
+
+  it('holds <dataDir>.lock with our PID while open and removes it on close; a second open in this process is refused', async () => {
+    const dataDir = path.join(dir, 'held');
+    const database = await createPgliteDatabase({ dataDir });
+    expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    await expect(createPgliteDatabase({ dataDir })).rejects.toBeInstanceOf(DataDirectoryLockedError);
+    await database.close();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    const again = await createPgliteDatabase({ dataDir });
+    await again.close();
+  }, 60_000);
+
+  it('refuses while another live process holds the lock, naming it', async () => {
+    const dataDir = path.join(dir, 'other');
+    writeFileSync(`${dataDir}.lock`, `${process.ppid}\n`);
+    const error = await lockDataDirectory(dataDir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DataDirectoryLockedError);
+    expect((error as Error).message).toContain(`in use by another process (PID ${process.ppid})`);
+    expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.ppid));
+  });
+
+  it('takes over a stale lock (its process is gone), and release leaves a lock another process took alone', async () => {
+    const dataDir = path.join(dir, 'stale');
+    writeFileSync(`${dataDir}.lock`, `${deadPid()}\n`);
+    const release = await lockDataDirectory(dataDir);
+    expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.pid));
+    writeFileSync(`${dataDir}.lock`, `${process.ppid}\n`);
+    await release();
+    expect(readFileSync(`${dataDir}.lock`, 'utf8').trim()).toBe(String(process.ppid));
   });
 });

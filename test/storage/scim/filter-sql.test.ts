@@ -15,7 +15,7 @@ import {
 import { userResource } from '../../../src/sources/scim/representation.js';
 import type { ScimStore } from '../../../src/storage/scim-ports.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { createScimSource, type TestScimSource } from '../../http/scim/support.js';
+import { createScimSource, type TestScimSource } from '../../sources/scim/http/support.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const BASE = { baseUrl: 'http://testserver/source/scim/x/v2' };
@@ -23,14 +23,39 @@ const BASE = { baseUrl: 'http://testserver/source/scim/x/v2' };
 let app: TestApp;
 let store: ScimStore;
 let source: TestScimSource;
-let resources: JsonObject[] = [];
+const resources: JsonObject[] = [];
 
 const PAYLOADS: JsonObject[] = [
-  { userName: 'alice', name: { formatted: 'Alice Smith', givenName: 'Alice', familyName: 'Smith' }, title: 'Engineer', emails: [{ value: 'alice@work.example', type: 'work', primary: true }], [ENT]: { employeeNumber: 7, department: 'R&D' } },
-  { userName: 'Bob', name: { formatted: 'Bob Jones', familyName: 'Jones' }, Title: 'engineer', emails: [{ value: 'bob@home.example', type: 'home', primary: 'True' }], active: false, [ENT]: { employeeNumber: 12 } },
-  { userName: 'carol_100%', displayName: 'Carol', nickName: '', emails: [], locale: 'en-GB', [ENT]: { manager: { value: 'mgr-1' }, department: 'Sales' } },
+  {
+    userName: 'alice',
+    name: { formatted: 'Alice Smith', givenName: 'Alice', familyName: 'Smith' },
+    title: 'Engineer',
+    emails: [{ value: 'alice@work.example', type: 'work', primary: true }],
+    [ENT]: { employeeNumber: 7, department: 'R&D' },
+  },
+  {
+    userName: 'Bob',
+    name: { formatted: 'Bob Jones', familyName: 'Jones' },
+    Title: 'engineer',
+    emails: [{ value: 'bob@home.example', type: 'home', primary: 'True' }],
+    active: false,
+    [ENT]: { employeeNumber: 12 },
+  },
+  {
+    userName: 'carol_100%',
+    displayName: 'Carol',
+    nickName: '',
+    emails: [],
+    locale: 'en-GB',
+    [ENT]: { manager: { value: 'mgr-1' }, department: 'Sales' },
+  },
   { userName: 'dave', nickName: 'D', title: ['lead', 'Architect'], emails: [{ value: 'dave@work.example', type: 'work' }, 'junk'] },
-  { userName: 'erin', name: { formatted: "O'Brien" }, timezone: 'Europe/Dublin', EMAILS: [{ VALUE: 'erin@work.example', TYPE: 'Work', PRIMARY: true }] },
+  {
+    userName: 'erin',
+    name: { formatted: "O'Brien" },
+    timezone: 'Europe/Dublin',
+    EMAILS: [{ VALUE: 'erin@work.example', TYPE: 'Work', PRIMARY: true }],
+  },
 ];
 
 beforeAll(async () => {
@@ -42,7 +67,7 @@ beforeAll(async () => {
       unit.scim.createUser(source.uuid, {
         username: payload.userName as string,
         name: (payload.name as { formatted?: string } | undefined)?.formatted ?? (payload.displayName as string | undefined) ?? '',
-        email: ['alice@work.example', 'bob@home.example', '', 'dave@work.example', 'erin@work.example'][i]!,
+        email: ['alice@work.example', 'bob@home.example', '', 'dave@work.example', 'erin@work.example'][i],
         isActive: payload.active !== false,
         path: 'users',
         attributes: {},
@@ -112,9 +137,78 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
     expect(page.total).toBe(expected.length);
   });
 
+  it('emails filters see every email the representation shows, and agree with emails[…]', async () => {
+    const own = await createScimSource(app);
+    const users: Array<{ username: string; email: string; payload: JsonObject }> = [
+      {
+        username: 'two-mails',
+        email: 'first@work.example',
+        payload: {
+          emails: [
+            { value: 'first@work.example', type: 'work', primary: true },
+            { value: 'Second@Home.example', type: 'home' },
+          ],
+        },
+      },
+      // A mapping set the email; the payload has no emails, so the representation shows the column.
+      { username: 'column-only', email: 'mapped@work.example', payload: {} },
+      { username: 'no-mail', email: '', payload: {} },
+      { username: 'empty-list', email: 'hidden@work.example', payload: { Emails: [] } },
+    ];
+    const represented: JsonObject[] = [];
+    for (const u of users) {
+      const record = await store.transaction((unit) =>
+        unit.scim.createUser(own.uuid, {
+          username: u.username,
+          name: '',
+          email: u.email,
+          isActive: true,
+          path: 'users',
+          attributes: {},
+          externalId: null,
+          payload: { userName: u.username, ...u.payload },
+        }),
+      );
+      represented.push(userResource(record, BASE));
+    }
+    const filters = [
+      'emails.value eq "second@home.example"',
+      'emails eq "SECOND@home.example"',
+      'emails[value eq "second@home.example"]',
+      'emails.value co "work.example"',
+      'emails[value co "work.example"]',
+      'emails.value eq "mapped@work.example"',
+      'emails[type eq "work" and primary eq true]',
+      'emails.value eq "hidden@work.example"',
+      'emails pr',
+      'not (emails pr)',
+      'emails.type eq "home"',
+    ];
+    for (const text of filters) {
+      const filter = parseFilter(text);
+      const page = await store.repos.scim.listUsers(own.uuid, { predicate: filterToPredicate(filter, USER_FILTER_SCHEMA), offset: 0, limit: 100 });
+      const expected = represented.filter((r) => matchesFilter(filter, r)).map((r) => r.userName);
+      expect(
+        page.items.map((u) => u.username),
+        text,
+      ).toEqual(expected);
+    }
+    const find = async (text: string) =>
+      (
+        await store.repos.scim.listUsers(own.uuid, { predicate: filterToPredicate(parseFilter(text), USER_FILTER_SCHEMA), offset: 0, limit: 100 })
+      ).items.map((u) => u.username);
+    expect(await find('emails.value eq "second@home.example"')).toEqual(['two-mails']);
+    expect(await find('emails.value eq "mapped@work.example"')).toEqual(['column-only']);
+    expect(await find('emails.value eq "hidden@work.example"')).toEqual([]);
+  });
+
   it('id filters use the uuid column, malformed ids match nothing', async () => {
-    const id = resources[2]!.id as string;
-    for (const [text, want] of [[`id eq "${id.toUpperCase()}"`, ['carol_100%']], ['id eq "nope"', []], [`id sw "${id.slice(0, 8)}"`, ['carol_100%']]] as const) {
+    const id = resources[2].id as string;
+    for (const [text, want] of [
+      [`id eq "${id.toUpperCase()}"`, ['carol_100%']],
+      ['id eq "nope"', []],
+      [`id sw "${id.slice(0, 8)}"`, ['carol_100%']],
+    ] as const) {
       const predicate = filterToPredicate(parseFilter(text), USER_FILTER_SCHEMA);
       expect((await store.repos.scim.listUsers(source.uuid, { predicate, offset: 0, limit: 10 })).items.map((u) => u.username)).toEqual(want);
     }
@@ -137,13 +231,20 @@ describe('SCIM filters in SQL match the reference evaluator', () => {
     const [alice, bob] = await Promise.all(['alice', 'Bob'].map((n) => app.ctx.store.repos.users.byUsername(n)));
     const local = await app.ctx.store.repos.users.create({ username: 'outsider' });
     const group = await store.transaction(async (unit) => {
-      const g = await unit.scim.createGroup(source.uuid, { name: 'Filtered', attributes: {}, externalId: null, payload: { displayName: 'Filtered' } });
+      const g = await unit.scim.createGroup(source.uuid, {
+        name: 'Filtered',
+        attributes: {},
+        externalId: null,
+        payload: { displayName: 'Filtered' },
+      });
       await unit.scim.changeMembers(source.uuid, g.uuid, { add: [alice!.uuid], remove: [], removeAll: false });
       return g;
     });
     await app.ctx.store.repos.groups.addMembers(group.uuid, [local.id]);
     const find = async (text: string) =>
-      (await store.repos.scim.listGroups(source.uuid, { predicate: filterToPredicate(parseFilter(text), GROUP_FILTER_SCHEMA), offset: 0, limit: 10 })).items.map((g) => g.name);
+      (
+        await store.repos.scim.listGroups(source.uuid, { predicate: filterToPredicate(parseFilter(text), GROUP_FILTER_SCHEMA), offset: 0, limit: 10 })
+      ).items.map((g) => g.name);
     expect(await find(`members eq "${alice!.uuid}"`)).toEqual(['Filtered']);
     expect(await find(`members[value eq "${bob!.uuid}"]`)).toEqual([]);
     expect(await find(`members[value eq "${local.uuid}"]`)).toEqual([]);

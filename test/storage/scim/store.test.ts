@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScimStore } from '../../../src/storage/scim-ports.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
-import { createScimSource, type TestScimSource } from '../../http/scim/support.js';
+import { createScimSource, type TestScimSource } from '../../sources/scim/http/support.js';
 
 let app: TestApp;
 let store: ScimStore;
@@ -15,7 +15,16 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const newUser = (username: string) => ({ username, name: '', email: '', isActive: true, path: 'users', attributes: {}, externalId: null, payload: { userName: username } });
+const newUser = (username: string) => ({
+  username,
+  name: '',
+  email: '',
+  isActive: true,
+  path: 'users',
+  attributes: {},
+  externalId: null,
+  payload: { userName: username },
+});
 
 describe('ScimStore', () => {
   it('resolves the source and the presented token in one call', async () => {
@@ -28,10 +37,12 @@ describe('ScimStore', () => {
   });
 
   it('rolls the whole unit of work back when anything throws', async () => {
-    await expect(store.transaction(async (unit) => {
-      await unit.scim.createUser(source.uuid, newUser('rolled-back'));
-      throw new Error('late failure');
-    })).rejects.toThrow('late failure');
+    await expect(
+      store.transaction(async (unit) => {
+        await unit.scim.createUser(source.uuid, newUser('rolled-back'));
+        throw new Error('late failure');
+      }),
+    ).rejects.toThrow('late failure');
     expect(await app.ctx.store.repos.users.byUsername('rolled-back')).toBeNull();
   });
 
@@ -49,16 +60,65 @@ describe('ScimStore', () => {
     expect(await app.ctx.store.repos.users.byUsername('retry-1')).toBeNull();
     expect(await app.ctx.store.repos.users.byUsername('retry-2')).not.toBeNull();
     let always = 0;
-    await expect(store.transaction(async () => {
-      always += 1;
-      throw deadlock;
-    })).rejects.toBe(deadlock);
+    await expect(
+      store.transaction(async () => {
+        always += 1;
+        throw deadlock;
+      }),
+    ).rejects.toBe(deadlock);
     expect(always).toBe(3);
   });
 
   it('reports unique violations as conflicts naming the attribute', async () => {
     await store.transaction((unit) => unit.scim.createUser(source.uuid, { ...newUser('dupe'), externalId: 'e-dupe' }));
-    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('dupe')))).rejects.toMatchObject({ kind: 'conflict', field: 'userName' });
-    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, { ...newUser('dupe-2'), externalId: 'e-dupe' }))).rejects.toMatchObject({ kind: 'conflict', field: 'externalId' });
+    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('dupe')))).rejects.toMatchObject({
+      kind: 'conflict',
+      field: 'userName',
+    });
+    await expect(
+      store.transaction((unit) => unit.scim.createUser(source.uuid, { ...newUser('dupe-2'), externalId: 'e-dupe' })),
+    ).rejects.toMatchObject({ kind: 'conflict', field: 'externalId' });
+  });
+
+  it('userName conflicts ignore case, also between transactions that overlap (the database decides)', async () => {
+    await store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('cased')));
+    await expect(store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('CASED')))).rejects.toMatchObject({
+      kind: 'conflict',
+      field: 'userName',
+    });
+    // The first create holds its transaction open while the second runs: the second cannot see
+    // the uncommitted user, so only a unique index can refuse it (on PGlite, one session, the
+    // second simply runs after the first).
+    let inserted!: () => void;
+    const insertedOnce = new Promise<void>((resolve) => (inserted = resolve));
+    const first = store.transaction(async (unit) => {
+      await unit.scim.createUser(source.uuid, newUser('overlap-x'));
+      inserted();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await insertedOnce;
+    const second = store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('OVERLAP-X')));
+    await first;
+    await expect(second).rejects.toMatchObject({ kind: 'conflict', field: 'userName' });
+    expect(await app.ctx.store.repos.users.byUsername('OVERLAP-X')).toBeNull();
+  });
+
+  it('renames overlap the same way', async () => {
+    const a = await store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('rename-a')));
+    const b = await store.transaction((unit) => unit.scim.createUser(source.uuid, newUser('rename-b')));
+    let renamed!: () => void;
+    const renamedOnce = new Promise<void>((resolve) => (renamed = resolve));
+    const first = store.transaction(async (unit) => {
+      await unit.scim.updateUser(a, { fields: { username: 'renamed-target' }, payload: { userName: 'renamed-target' } });
+      renamed();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    });
+    await renamedOnce;
+    const second = store.transaction((unit) =>
+      unit.scim.updateUser(b, { fields: { username: 'RENAMED-TARGET' }, payload: { userName: 'RENAMED-TARGET' } }),
+    );
+    await first;
+    await expect(second).rejects.toMatchObject({ kind: 'conflict', field: 'userName' });
+    expect((await app.ctx.store.repos.users.byUuid(b.uuid))?.username).toBe('rename-b');
   });
 });

@@ -22,9 +22,20 @@ describe('source repositories', () => {
       { provider_type: 'github', consumer_key: 'ck', consumer_secret: 'cs', oidc_jwks: { keys: [] } },
     );
     expect(src).toMatchObject({ kind: 'oauth', slug: 'o', userPropertyMappings: [a.uuid, b.uuid], groupPropertyMappings: [b.uuid] });
-    expect(src.settings).toMatchObject({ provider_type: 'github', consumer_key: 'ck', oidc_jwks: { keys: [] }, pkce: 'none', authorization_code_auth_method: 'basic_auth', additional_scopes: '' });
+    expect(src.settings).toMatchObject({
+      provider_type: 'github',
+      consumer_key: 'ck',
+      oidc_jwks: { keys: [] },
+      pkce: 'none',
+      authorization_code_auth_method: 'basic_auth',
+      additional_scopes: '',
+    });
     expect(await repos.kindSources.oauth.secret(src.uuid, 'consumer_secret')).toBe('cs');
-    const updated = await repos.kindSources.oauth.update(src.uuid, { groupPropertyMappings: [] }, { consumer_secret: 'cs2', profile_url: 'https://p' });
+    const updated = await repos.kindSources.oauth.update(
+      src.uuid,
+      { groupPropertyMappings: [] },
+      { consumer_secret: 'cs2', profile_url: 'https://p' },
+    );
     expect(updated.userPropertyMappings).toEqual([a.uuid, b.uuid]);
     expect(updated.groupPropertyMappings).toEqual([]);
     expect(updated.settings.profile_url).toBe('https://p');
@@ -38,8 +49,17 @@ describe('source repositories', () => {
     const repos = app.ctx.store.repos;
     const k1 = await repos.keypairs.create({ name: 'k1', certificateData: 'x' });
     const k2 = await repos.keypairs.create({ name: 'k2', certificateData: 'x' });
-    const src = await repos.kindSources.saml.create({ name: 'S', slug: 's' }, { sso_url: 'https://i/s', pre_authentication_flow: preAuth, verification_kp: k1.uuid, verification_kps: [k2.uuid] });
-    expect(src.settings).toMatchObject({ sso_url: 'https://i/s', verification_kp: k1.uuid, verification_kps: [k2.uuid], binding_type: 'REDIRECT', signed_assertion: true });
+    const src = await repos.kindSources.saml.create(
+      { name: 'S', slug: 's' },
+      { sso_url: 'https://i/s', pre_authentication_flow: preAuth, verification_kp: k1.uuid, verification_kps: [k2.uuid] },
+    );
+    expect(src.settings).toMatchObject({
+      sso_url: 'https://i/s',
+      verification_kp: k1.uuid,
+      verification_kps: [k2.uuid],
+      binding_type: 'REDIRECT',
+      signed_assertion: true,
+    });
     await repos.keypairs.delete(k1.uuid);
     await repos.keypairs.delete(k2.uuid);
     const after = await repos.kindSources.saml.byUuid(src.uuid);
@@ -52,7 +72,9 @@ describe('source repositories', () => {
     const err = await repos.kindSources.scim.create({ name: 'dup', slug: 'o' }, {}).catch((e) => e);
     expect(err).toBeInstanceOf(ValidationError);
     expect(err.fields).toEqual({ slug: ['source with this slug already exists.'] });
-    const fk = await repos.kindSources.saml.create({ name: 'fk', slug: 'fk' }, { sso_url: 'https://i', pre_authentication_flow: '00000000-0000-4000-8000-000000000000' }).catch((e) => e);
+    const fk = await repos.kindSources.saml
+      .create({ name: 'fk', slug: 'fk' }, { sso_url: 'https://i', pre_authentication_flow: '00000000-0000-4000-8000-000000000000' })
+      .catch((e) => e);
     expect(fk.fields).toEqual({ pre_authentication_flow: ['Invalid pk - object does not exist.'] });
   });
 

@@ -18,7 +18,10 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 async function userCount(): Promise<number> {
-  const r = await app.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await app.db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
@@ -50,7 +53,11 @@ describe('data errors become ValidationErrors, with nothing half-written', () =>
     const before = await userCount();
     const cases = [
       { tag: 'overflow', statement: sql`SELECT ${'99999999999'}::int4`, message: 'A number in the request is out of range.' },
-      { tag: 'jsonb', statement: sql`SELECT ${'{"a":"\\u0000"}'}::jsonb`, message: 'The request contains a character the server cannot store (for example a NUL character).' },
+      {
+        tag: 'jsonb',
+        statement: sql`SELECT ${'{"a":"\\u0000"}'}::jsonb`,
+        message: 'The request contains a character the server cannot store (for example a NUL character).',
+      },
     ];
     for (const { tag, statement, message } of cases) {
       const error = await rejection(
@@ -104,34 +111,41 @@ describe('deadlock and serialization-failure retry', () => {
     expect(attempts).toBe(TRANSACTION_ATTEMPTS);
   });
 
-  it.skipIf(DB_KIND !== 'postgres')('survives a real deadlock between two transactions (PostgreSQL)', async () => {
-    const a = await app.ctx.store.repos.users.create({ username: 'deadlock-a' });
-    const b = await app.ctx.store.repos.users.create({ username: 'deadlock-b' });
-    // Each transaction locks one row, waits until the other holds its row, then wants the
-    // other's: PostgreSQL aborts one of them with 40P01 and the runner runs it again.
-    let holdA!: () => void;
-    let holdB!: () => void;
-    const aLocked = new Promise<void>((r) => (holdA = r));
-    const bLocked = new Promise<void>((r) => (holdB = r));
-    let attempts = 0;
-    const first = app.ctx.store.transaction(async (repos) => {
-      attempts += 1;
-      await repos.users.update(a.id, { name: 'first' });
-      holdA();
-      await bLocked;
-      await repos.users.update(b.id, { name: 'first' });
-    });
-    const second = app.ctx.store.transaction(async (repos) => {
-      attempts += 1;
-      await repos.users.update(b.id, { name: 'second' });
-      holdB();
-      await aLocked;
-      await repos.users.update(a.id, { name: 'second' });
-    });
-    await Promise.all([first, second]);
-    expect(attempts).toBe(3);
-    const names = [(await app.ctx.store.repos.users.byId(a.id))!.name, (await app.ctx.store.repos.users.byId(b.id))!.name];
-    // Whichever ran last wrote both rows: never one row from each.
-    expect([['first', 'first'], ['second', 'second']]).toContainEqual(names);
-  }, 30_000);
+  it.skipIf(DB_KIND !== 'postgres')(
+    'survives a real deadlock between two transactions (PostgreSQL)',
+    async () => {
+      const a = await app.ctx.store.repos.users.create({ username: 'deadlock-a' });
+      const b = await app.ctx.store.repos.users.create({ username: 'deadlock-b' });
+      // Each transaction locks one row, waits until the other holds its row, then wants the
+      // other's: PostgreSQL aborts one of them with 40P01 and the runner runs it again.
+      let holdA!: () => void;
+      let holdB!: () => void;
+      const aLocked = new Promise<void>((r) => (holdA = r));
+      const bLocked = new Promise<void>((r) => (holdB = r));
+      let attempts = 0;
+      const first = app.ctx.store.transaction(async (repos) => {
+        attempts += 1;
+        await repos.users.update(a.id, { name: 'first' });
+        holdA();
+        await bLocked;
+        await repos.users.update(b.id, { name: 'first' });
+      });
+      const second = app.ctx.store.transaction(async (repos) => {
+        attempts += 1;
+        await repos.users.update(b.id, { name: 'second' });
+        holdB();
+        await aLocked;
+        await repos.users.update(a.id, { name: 'second' });
+      });
+      await Promise.all([first, second]);
+      expect(attempts).toBe(3);
+      const names = [(await app.ctx.store.repos.users.byId(a.id))!.name, (await app.ctx.store.repos.users.byId(b.id))!.name];
+      // Whichever ran last wrote both rows: never one row from each.
+      expect([
+        ['first', 'first'],
+        ['second', 'second'],
+      ]).toContainEqual(names);
+    },
+    30_000,
+  );
 });

@@ -1,7 +1,16 @@
 /** /api/v3/crypto/certificatekeypairs/ — the private key is write-only and stored encrypted. */
 import type { Keypair } from '../../../domain/entities.js';
 import type { ServiceContext } from '../../../services/context.js';
-import { createKeypair, deleteKeypair, describeKeypairs, generateKeypair, getKeypair, listKeypairs, updateKeypair, viewKeypairSecret, type KeypairInput } from '../../../services/core/keypairs.js';
+import {
+  createKeypair,
+  deleteKeypair,
+  describeKeypairs,
+  generateKeypair,
+  getKeypair,
+  listKeypairs,
+  updateKeypair,
+  viewKeypairSecret,
+} from '../../../services/core/keypairs.js';
 import { requireSuperuser } from '../../auth.js';
 import { registerCrud } from '../crud.js';
 import { serializerSchemas, validateBody, type Serializer } from '../fields.js';
@@ -71,14 +80,21 @@ export function registerCryptoRoutes(api: ApiRegistry, ctx: ServiceContext): voi
       authorize: async (req) => void (await admin(req)),
       list: (_req, q) => listKeypairs(ctx, q),
       get: (_req, id) => getKeypair(ctx.store.repos, id),
-      create: (_req, data) => createKeypair(ctx, data as KeypairInput),
-      update: (_req, id, data) => updateKeypair(ctx, id, data as KeypairInput),
+      create: (_req, data) => createKeypair(ctx, data),
+      update: (_req, id, data) => updateKeypair(ctx, id, data),
       destroy: (_req, id) => deleteKeypair(ctx, id),
       serialize: (_req, items) => serialize(ctx, items),
     },
   });
   api.route(
-    { method: 'POST', path: '/crypto/certificatekeypairs/generate/', operationId: 'crypto_certificatekeypairs_generate_create', tag: 'crypto', requestBody: serializerSchemas(generateSerializer).request, response: serializerSchemas(keypairSerializer).response },
+    {
+      method: 'POST',
+      path: '/crypto/certificatekeypairs/generate/',
+      operationId: 'crypto_certificatekeypairs_generate_create',
+      tag: 'crypto',
+      requestBody: serializerSchemas(generateSerializer).request,
+      response: serializerSchemas(keypairSerializer).response,
+    },
     async (req) => {
       await admin(req);
       const input = validateBody(generateSerializer, req.body, 'create') as Parameters<typeof generateKeypair>[1];
@@ -87,7 +103,13 @@ export function registerCryptoRoutes(api: ApiRegistry, ctx: ServiceContext): voi
   );
   for (const what of ['certificate', 'private_key'] as const) {
     api.route(
-      { method: 'GET', path: `/crypto/certificatekeypairs/:kp_uuid/view_${what}/`, operationId: `crypto_certificatekeypairs_view_${what}_retrieve`, tag: 'crypto', response: { type: 'object', required: ['data'], properties: { data: { type: 'string' } } } },
+      {
+        method: 'GET',
+        path: `/crypto/certificatekeypairs/:kp_uuid/view_${what}/`,
+        operationId: `crypto_certificatekeypairs_view_${what}_retrieve`,
+        tag: 'crypto',
+        response: { type: 'object', required: ['data'], properties: { data: { type: 'string' } } },
+      },
       async (req, reply) => {
         const data = await viewKeypairSecret(ctx, await admin(req), (req.params as { kp_uuid: string }).kp_uuid, what);
         if ('download' in (req.query as object)) {

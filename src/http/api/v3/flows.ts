@@ -1,7 +1,7 @@
 /** /api/v3/flows/instances/ — flows are referenced by sources; executing them lives in http/flows. */
 import { FLOW_DESIGNATIONS, type Flow } from '../../../domain/entities.js';
 import type { ServiceContext } from '../../../services/context.js';
-import { createFlow, deleteFlow, getFlow, listFlows, updateFlow, type FlowInput } from '../../../services/core/flows.js';
+import { createFlow, deleteFlow, getFlow, listFlows, updateFlow } from '../../../services/core/flows.js';
 import { superuserOnly } from '../../auth.js';
 import { registerCrud } from '../crud.js';
 import type { Serializer } from '../fields.js';
@@ -10,7 +10,14 @@ import type { ApiRegistry } from '../registry.js';
 
 export const FLOW_LAYOUTS = ['stacked', 'content_left', 'content_right', 'sidebar_left', 'sidebar_right'] as const;
 export const FLOW_DENIED_ACTIONS = ['message_continue', 'message', 'continue'] as const;
-export const FLOW_AUTHENTICATION = ['none', 'require_authenticated', 'require_unauthenticated', 'require_superuser', 'require_redirect', 'require_outpost'] as const;
+export const FLOW_AUTHENTICATION = [
+  'none',
+  'require_authenticated',
+  'require_unauthenticated',
+  'require_superuser',
+  'require_redirect',
+  'require_outpost',
+] as const;
 export const POLICY_ENGINE_MODES = ['all', 'any'] as const;
 
 export const flowSerializer: Serializer = {
@@ -74,8 +81,8 @@ export function registerFlowRoutes(api: ApiRegistry, ctx: ServiceContext): void 
       authorize: superuserOnly(ctx),
       list: (_req, q) => listFlows(ctx, q),
       get: (_req, slug) => getFlow(ctx.store.repos, slug),
-      create: (_req, data) => createFlow(ctx, data as FlowInput),
-      update: (_req, slug, data) => updateFlow(ctx, slug, data as FlowInput),
+      create: (_req, data) => createFlow(ctx, data),
+      update: (_req, slug, data) => updateFlow(ctx, slug, data),
       destroy: (_req, slug) => deleteFlow(ctx, slug),
       serialize: (_req, flows) => serialize(flows),
     },

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { stringify as toYaml } from 'yaml';
 import type { ServiceContext } from '../../../services/context.js';
+import { registerApiCsrf } from '../../csrf.js';
 import { apiErrorHandler } from '../../errors/api.js';
 import { ApiRegistry } from '../registry.js';
 import { registerGroupRoutes } from './core/groups.js';
@@ -14,6 +15,8 @@ import { registerSourceRoutes } from './sources/index.js';
 
 export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): Promise<void> {
   scope.setErrorHandler(apiErrorHandler);
+  // Before the body is parsed: a forged request is refused without reading what it carries.
+  registerApiCsrf(scope, ctx);
   // DRF treats an empty JSON body as no data rather than a parse error.
   scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -28,11 +31,16 @@ export async function registerApi(scope: FastifyInstance, ctx: ServiceContext): 
       done(err, undefined);
     }
   });
-  // Anything but JSON (and the form encodings registered app-wide) is DRF's 415.
+  // Anything but JSON (and multipart, for uploads) is DRF's 415. The form encoding the browser
+  // pages parse app-wide is refused here too: authentik's API parses no form bodies, and a form is
+  // what a cross-site page can post without asking.
   registerMultipartParser(scope);
   scope.removeContentTypeParser('text/plain');
+  scope.removeContentTypeParser('application/x-www-form-urlencoded');
   scope.addContentTypeParser('*', (req, _payload, done) => {
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim();
+    const type = String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim();
     const err = new Error(`Unsupported media type "${type}" in request.`) as Error & { statusCode: number; code: string };
     err.statusCode = 415;
     err.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';

@@ -19,7 +19,7 @@ export const GROUP_SCHEMA_DEFINITION = {
           mutability: 'immutable',
         }),
         str('display', 'A human-readable name of the member.', { mutability: 'readOnly' }),
-        str('type', 'A label indicating the type of resource, e.g. \'User\' or \'Group\'.', {
+        str('type', "A label indicating the type of resource, e.g. 'User' or 'Group'.", {
           canonicalValues: ['User', 'Group'],
           mutability: 'immutable',
         }),

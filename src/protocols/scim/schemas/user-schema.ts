@@ -85,9 +85,19 @@ const attributes: readonly SchemaAttribute[] = [
     ],
     { multiValued: true, mutability: 'readOnly' },
   ),
-  typedValues('entitlements', 'A list of entitlements for the User that represent a thing the User has.', str('value', 'The value of an entitlement.'), undefined),
+  typedValues(
+    'entitlements',
+    'A list of entitlements for the User that represent a thing the User has.',
+    str('value', 'The value of an entitlement.'),
+    undefined,
+  ),
   typedValues('roles', 'A list of roles for the User that collectively represent who the User is.', str('value', 'The value of a role.'), undefined),
-  typedValues('x509Certificates', 'A list of certificates issued to the User.', binary('value', 'The value of an X.509 certificate (DER, base64).'), undefined),
+  typedValues(
+    'x509Certificates',
+    'A list of certificates issued to the User.',
+    binary('value', 'The value of an X.509 certificate (DER, base64).'),
+    undefined,
+  ),
 ];
 
 export const USER_SCHEMA_DEFINITION = {

@@ -16,7 +16,17 @@ export async function oauthComputedFields(ctx: ServiceContext, req: FastifyReque
 
 const sourceTypeSchema = {
   type: 'object',
-  required: ['name', 'verbose_name', 'urls_customizable', 'request_token_url', 'authorization_url', 'access_token_url', 'profile_url', 'oidc_well_known_url', 'oidc_jwks_url'],
+  required: [
+    'name',
+    'verbose_name',
+    'urls_customizable',
+    'request_token_url',
+    'authorization_url',
+    'access_token_url',
+    'profile_url',
+    'oidc_well_known_url',
+    'oidc_jwks_url',
+  ],
 };
 
 export function registerOAuthApi(api: ApiRegistry, ctx: ServiceContext): void {

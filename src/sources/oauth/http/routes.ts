@@ -50,5 +50,7 @@ export function registerOAuthRoutes(scope: FastifyInstance, ctx: ServiceContext)
     }
   });
   scope.get<{ Params: SlugParams }>('/source/oauth/callback/:slug/', (req, reply) => callback(ctx, req, reply, req.query as Record<string, unknown>));
-  scope.post<{ Params: SlugParams }>('/source/oauth/callback/:slug/', (req, reply) => callback(ctx, req, reply, (req.body ?? {}) as Record<string, unknown>));
+  scope.post<{ Params: SlugParams }>('/source/oauth/callback/:slug/', (req, reply) =>
+    callback(ctx, req, reply, (req.body ?? {}) as Record<string, unknown>),
+  );
 }

@@ -21,7 +21,11 @@ export function registerSamlApi(api: ApiRegistry, ctx: ServiceContext, serialize
       path: '/sources/saml/:slug/metadata/',
       operationId: 'sources_saml_metadata_retrieve',
       tag: 'sources',
-      response: { type: 'object', required: ['metadata', 'download_url'], properties: { metadata: { type: 'string' }, download_url: { type: 'string' } } },
+      response: {
+        type: 'object',
+        required: ['metadata', 'download_url'],
+        properties: { metadata: { type: 'string' }, download_url: { type: 'string' } },
+      },
     },
     async (req) => {
       await requireSuperuser(ctx, req);
@@ -40,7 +44,9 @@ export function registerSamlApi(api: ApiRegistry, ctx: ServiceContext, serialize
     async (req) => {
       await requireSuperuser(ctx, req);
       const data: FieldInput<typeof importSerializer> = validateBody(importSerializer, req.body, 'partial');
-      const [out] = await serialize(req, [await importSamlMetadata(ctx, (req.params as { slug: string }).slug, data as { metadata?: string; metadata_url?: string })]);
+      const [out] = await serialize(req, [
+        await importSamlMetadata(ctx, (req.params as { slug: string }).slug, data as { metadata?: string; metadata_url?: string }),
+      ]);
       return out;
     },
   );

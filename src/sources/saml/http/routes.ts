@@ -38,7 +38,12 @@ async function acs(ctx: ServiceContext, request: SlugRequest, reply: FastifyRepl
   }
   const session = await BrowserSession.load(ctx, request);
   try {
-    const outcome = await consumeSamlResponse(ctx, session, { slug: request.params.slug, sessionId: session.id, baseUrl: publicBaseUrl(ctx, request), form });
+    const outcome = await consumeSamlResponse(ctx, session, {
+      slug: request.params.slug,
+      sessionId: session.id,
+      baseUrl: publicBaseUrl(ctx, request),
+      form,
+    });
     return sendOutcome(request, reply, session, outcome);
   } catch (e) {
     return sourceLoginFailed(request, reply, session, e, 'page');

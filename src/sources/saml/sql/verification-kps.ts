@@ -27,7 +27,11 @@ export const samlStorage: KindStorageHooks = {
     const trx = db as Kysely<Database>;
     await trx.deleteFrom('saml_source_verification_kps').where('source_uuid', '=', uuid).execute();
     const unique = [...new Set(kps)];
-    if (unique.length > 0) await trx.insertInto('saml_source_verification_kps').values(unique.map((kp) => ({ source_uuid: uuid, kp_uuid: kp }))).execute();
+    if (unique.length > 0)
+      await trx
+        .insertInto('saml_source_verification_kps')
+        .values(unique.map((kp) => ({ source_uuid: uuid, kp_uuid: kp })))
+        .execute();
   },
   constraints: { saml_source_verification_kps_kp_uuid_fkey: { field: 'verification_kp', message: 'Invalid pk - object does not exist.' } },
 };

@@ -7,7 +7,9 @@ import type { ScimSource } from '../../kinds.js';
 
 export async function scimComputedFields(ctx: ServiceContext, req: FastifyRequest, sources: ScimSource[]): Promise<Array<Record<string, unknown>>> {
   const repos = ctx.store.repos;
-  const tokens = (await Promise.all(sources.map((s) => (s.settings.token_uuid ? repos.tokens.byUuid(s.settings.token_uuid) : null)))).filter((t) => t !== null);
+  const tokens = (
+    await Promise.all(sources.map((s) => (s.settings.token_uuid ? repos.tokens.byUuid(s.settings.token_uuid) : Promise.resolve(null))))
+  ).filter((t) => t !== null);
   const serialized = await serializeTokens(ctx, tokens);
   const byUuid = new Map(tokens.map((t, i) => [t.uuid, serialized[i]]));
   const base = publicBaseUrl(ctx, req);

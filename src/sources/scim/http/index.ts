@@ -10,6 +10,7 @@ import { scimErrorHandler, scimNotFound } from '../../../http/errors/scim.js';
 import { registerDiscoveryRoutes } from './discovery.js';
 import { addScimBodyParsers, scimAuthHook, sendScim } from './request.js';
 import { registerResourceRoutes } from './resources.js';
+import { registerUnsupportedRoutes } from './unsupported.js';
 
 const ROOT_MESSAGE = { message: 'Use this base-URL with a SCIM-compatible system.' };
 
@@ -26,6 +27,7 @@ export async function registerScimRoutes(app: FastifyInstance, ctx: ServiceConte
       scope.all('/:slug/v2/', async (_req, reply) => sendScim(reply, 200, ROOT_MESSAGE));
       registerDiscoveryRoutes(scope, ctx.publicUrl);
       registerResourceRoutes(scope, deps, ctx.publicUrl);
+      registerUnsupportedRoutes(scope);
     },
     { prefix: '/source/scim' },
   );

@@ -1,7 +1,7 @@
 /** /api/v3/sources/scim_users/ and /sources/scim_groups/ — SCIM link rows (2024.8 shapes). */
 import type { ServiceContext } from '../../../services/context.js';
 import { userUid } from '../../../services/core/users.js';
-import { createScimLink, deleteScimLink, getScimLink, listScimLinks, updateScimLink, type ScimLinkData, type ScimLinkKind } from '../links.js';
+import { createScimLink, deleteScimLink, getScimLink, listScimLinks, updateScimLink, type ScimLinkKind } from '../links.js';
 import type { ScimLink } from '../../../storage/source-ports.js';
 import { superuserOnly } from '../../../http/auth.js';
 import { registerCrud } from '../../../http/api/crud.js';
@@ -18,8 +18,22 @@ const common: Serializer = {
 };
 
 const serializers: Record<ScimLinkKind, Serializer> = {
-  users: { id: common.id, external_id: common.external_id, user: { type: 'integer', required: true }, user_obj: { type: 'json', readOnly: true }, source: common.source, attributes: common.attributes },
-  groups: { id: common.id, external_id: common.external_id, group: { type: 'uuid', required: true }, group_obj: { type: 'json', readOnly: true }, source: common.source, attributes: common.attributes },
+  users: {
+    id: common.id,
+    external_id: common.external_id,
+    user: { type: 'integer', required: true },
+    user_obj: { type: 'json', readOnly: true },
+    source: common.source,
+    attributes: common.attributes,
+  },
+  groups: {
+    id: common.id,
+    external_id: common.external_id,
+    group: { type: 'uuid', required: true },
+    group_obj: { type: 'json', readOnly: true },
+    source: common.source,
+    attributes: common.attributes,
+  },
 };
 
 const listSpecs: Record<ScimLinkKind, ListSpec> = {
@@ -44,7 +58,16 @@ async function groupMembers(ctx: ServiceContext, ids: number[]): Promise<Map<num
   return new Map(
     users.map((u) => [
       u.id,
-      { pk: u.id, username: u.username, name: u.name, is_active: u.isActive, last_login: u.lastLogin ? u.lastLogin.toISOString() : null, email: u.email, attributes: u.attributes, uid: userUid(ctx.installId, u.id) },
+      {
+        pk: u.id,
+        username: u.username,
+        name: u.name,
+        is_active: u.isActive,
+        last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
+        email: u.email,
+        attributes: u.attributes,
+        uid: userUid(ctx.installId, u.id),
+      },
     ]),
   );
 }
@@ -59,11 +82,31 @@ async function userGroups(ctx: ServiceContext, uuids: string[]): Promise<Map<str
 
 async function serialize(ctx: ServiceContext, kind: ScimLinkKind, items: ScimLink[]): Promise<Record<string, unknown>[]> {
   if (kind === 'users') {
-    const members = await groupMembers(ctx, items.map((l) => l.targetId as number));
-    return items.map((l) => ({ id: l.id, external_id: l.externalId, user: l.targetId, user_obj: members.get(l.targetId as number) ?? null, source: l.sourceUuid, attributes: l.attributes }));
+    const members = await groupMembers(
+      ctx,
+      items.map((l) => l.targetId as number),
+    );
+    return items.map((l) => ({
+      id: l.id,
+      external_id: l.externalId,
+      user: l.targetId,
+      user_obj: members.get(l.targetId as number) ?? null,
+      source: l.sourceUuid,
+      attributes: l.attributes,
+    }));
   }
-  const groups = await userGroups(ctx, items.map((l) => l.targetId as string));
-  return items.map((l) => ({ id: l.id, external_id: l.externalId, group: l.targetId, group_obj: groups.get(l.targetId as string) ?? null, source: l.sourceUuid, attributes: l.attributes }));
+  const groups = await userGroups(
+    ctx,
+    items.map((l) => l.targetId as string),
+  );
+  return items.map((l) => ({
+    id: l.id,
+    external_id: l.externalId,
+    group: l.targetId,
+    group_obj: groups.get(l.targetId as string) ?? null,
+    source: l.sourceUuid,
+    attributes: l.attributes,
+  }));
 }
 
 function register(api: ApiRegistry, ctx: ServiceContext, kind: ScimLinkKind): void {
@@ -78,8 +121,8 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: ScimLinkKind): vo
       authorize: superuserOnly(ctx),
       list: (_req, q) => listScimLinks(ctx, kind, q),
       get: (_req, id) => getScimLink(ctx.store.repos, kind, id),
-      create: (_req, data) => createScimLink(ctx, kind, data as ScimLinkData),
-      update: (_req, id, data) => updateScimLink(ctx, kind, id, data as ScimLinkData),
+      create: (_req, data) => createScimLink(ctx, kind, data),
+      update: (_req, id, data) => updateScimLink(ctx, kind, id, data),
       destroy: (_req, id) => deleteScimLink(ctx, kind, id),
       serialize: (_req, items) => serialize(ctx, kind, items),
     },

@@ -1,6 +1,6 @@
 /** Per-request plumbing of the SCIM surface: body parsing, authentication, base URL, query. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ScimError } from '../../../protocols/scim/index.js';
+import { parseSearchRequest, parseSortParams, ScimError } from '../../../protocols/scim/index.js';
 import { authenticateScim, type ListParams, type ScimCaller, type ScimDeps, type ScimView } from '../provisioning.js';
 import { SCIM_CONTENT_TYPE } from '../../../http/errors/scim.js';
 
@@ -76,12 +76,32 @@ export function viewOf(request: FastifyRequest, publicUrl: string | null): ScimV
   return { baseUrl: baseUrlOf(request, publicUrl), attributes: q.attributes, excludedAttributes: q.excludedAttributes };
 }
 
+/**
+ * `sortBy` / `sortOrder` are checked, then ignored: sorting is optional (RFC 7644 §3.4.2.3) and
+ * ServiceProviderConfig says `sort.supported: false`; lists come in creation order.
+ */
 export function listParamsOf(request: FastifyRequest): ListParams {
   const q = request.query as Query;
+  parseSortParams(
+    single(q, 'sortBy', () => ScimError.invalidValue('Only one "sortBy" parameter is allowed.')),
+    single(q, 'sortOrder', () => ScimError.invalidValue('Only one "sortOrder" parameter is allowed.')),
+  );
   return {
     filter: single(q, 'filter', () => ScimError.invalidFilter('Only one "filter" parameter is allowed.')),
     startIndex: single(q, 'startIndex', () => ScimError.invalidValue('Only one "startIndex" parameter is allowed.')),
     count: single(q, 'count', () => ScimError.invalidValue('Only one "count" parameter is allowed.')),
+  };
+}
+
+/**
+ * `POST …/.search` (RFC 7644 §3.4.3): the same query as a GET, from a SearchRequest body; the
+ * query string plays no part. Sorting is ignored as for GET.
+ */
+export function searchOf(request: FastifyRequest, publicUrl: string | null): { params: ListParams; view: ScimView } {
+  const search = parseSearchRequest(request.body);
+  return {
+    params: { filter: search.filter, startIndex: search.startIndex, count: search.count },
+    view: { baseUrl: baseUrlOf(request, publicUrl), attributes: search.attributes, excludedAttributes: search.excludedAttributes },
   };
 }
 

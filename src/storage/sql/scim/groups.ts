@@ -26,7 +26,7 @@ function toRecord(r: Row): ScimGroupRecord {
     uuid: r.group_uuid,
     externalId: r.external_id,
     name: r.name,
-    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    attributes: r.attributes ?? {},
     created: r.created,
     lastModified: r.last_update,
     payload: (r.payload ?? {}) as Record<string, unknown>,
@@ -59,7 +59,7 @@ function groupScope(sourceUuid: string): Scope {
 
 export async function findGroup(db: Kysely<Database>, sourceUuid: string, uuid: string): Promise<ScimGroupRecord | null> {
   const row = await base(db, sourceUuid).where('g.group_uuid', '=', uuid).executeTakeFirst();
-  return row ? toRecord(row as Row) : null;
+  return row ? toRecord(row) : null;
 }
 
 /** UPDATE … FROM groups … RETURNING: lock, touch and read in one round trip. */
@@ -74,7 +74,7 @@ export async function touchGroup(db: Kysely<Database>, sourceUuid: string, uuid:
     .returningAll('g')
     .returning(['l.id as link_id', 'l.external_id', 'l.last_update', 'l.attributes as payload'])
     .executeTakeFirst();
-  return row ? toRecord(row as Row) : null;
+  return row ? toRecord(row) : null;
 }
 
 export async function listGroups(db: Kysely<Database>, sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimGroupRecord>> {
@@ -87,7 +87,12 @@ export async function listGroups(db: Kysely<Database>, sourceUuid: string, query
     .where(sql<boolean>`${where}`)
     .executeTakeFirstOrThrow();
   if (counted.total === 0 || query.limit === 0 || query.offset >= counted.total) return { items: [], total: counted.total };
-  const rows = await base(db, sourceUuid).where(sql<boolean>`${where}`).orderBy('g.num_pk').offset(query.offset).limit(query.limit).execute();
+  const rows = await base(db, sourceUuid)
+    .where(sql<boolean>`${where}`)
+    .orderBy('g.num_pk')
+    .offset(query.offset)
+    .limit(query.limit)
+    .execute();
   return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
 }
 
@@ -138,8 +143,13 @@ export async function updateGroup(db: Kysely<Database>, group: ScimGroupRecord, 
     if (update.name !== undefined) values.name = update.name;
     if (update.attributes !== undefined) values.attributes = toJson(update.attributes);
     try {
-      const g = await db.updateTable('groups').set(values).where('group_uuid', '=', group.uuid).returning(['name', 'attributes', 'created']).executeTakeFirstOrThrow();
-      next = { name: g.name, attributes: (g.attributes ?? {}) as Record<string, unknown>, created: g.created };
+      const g = await db
+        .updateTable('groups')
+        .set(values)
+        .where('group_uuid', '=', group.uuid)
+        .returning(['name', 'attributes', 'created'])
+        .executeTakeFirstOrThrow();
+      next = { name: g.name, attributes: g.attributes ?? {}, created: g.created };
     } catch (e) {
       if (isUniqueViolation(e)) throw new ConflictError(`A group with displayName "${update.name}" already exists.`, 'displayName');
       throw e;
@@ -150,8 +160,13 @@ export async function updateGroup(db: Kysely<Database>, group: ScimGroupRecord, 
   if (update.externalId !== undefined) link.external_id = update.externalId;
   if (Object.keys(link).length === 0) return { ...group, ...next };
   try {
-    const l = await db.updateTable('scim_source_groups').set(link).where('id', '=', group.linkId).returning(['external_id', 'last_update', 'attributes']).executeTakeFirstOrThrow();
-    return { ...group, ...next, externalId: l.external_id, lastModified: l.last_update, payload: (l.attributes ?? {}) as Record<string, unknown> };
+    const l = await db
+      .updateTable('scim_source_groups')
+      .set(link)
+      .where('id', '=', group.linkId)
+      .returning(['external_id', 'last_update', 'attributes'])
+      .executeTakeFirstOrThrow();
+    return { ...group, ...next, externalId: l.external_id, lastModified: l.last_update, payload: l.attributes ?? {} };
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(`A group with externalId "${update.externalId}" already exists.`, 'externalId');
     throw e;
@@ -166,8 +181,14 @@ export async function deleteGroup(db: Kysely<Database>, sourceUuid: string, uuid
   const row = await db
     .deleteFrom('groups')
     .where('group_uuid', '=', uuid)
-    .where(({ exists, selectFrom }) =>
-      exists(selectFrom('scim_source_groups as l').select('l.id').whereRef('l.group_uuid', '=', 'groups.group_uuid').where('l.source_uuid', '=', sourceUuid)),
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('scim_source_groups as l')
+          .select('l.id')
+          .whereRef('l.group_uuid', '=', 'groups.group_uuid')
+          .where('l.source_uuid', '=', sourceUuid),
+      ),
     )
     .returning('name')
     .executeTakeFirst();

@@ -76,7 +76,10 @@ export async function changeMembers(db: Kysely<Database>, sourceUuid: string, gr
       return;
     }
     if (changes.removeAll) await removeFrom().where('user_id', 'in', allSourceUserIds(db, sourceUuid)).execute();
-    if (changes.remove.length > 0) await removeFrom().where('user_id', 'in', sourceUserIds(db, sourceUuid, changes.remove)).execute();
+    if (changes.remove.length > 0)
+      await removeFrom()
+        .where('user_id', 'in', sourceUserIds(db, sourceUuid, changes.remove))
+        .execute();
     await addMembers(db, sourceUuid, groupUuid, changes.add);
   } catch (e) {
     // The group was deleted by a concurrent request after we looked it up.

@@ -19,11 +19,7 @@ type Sql = RawBuilder<unknown>;
 
 /** How one predicate field is stored. */
 export type Leaf =
-  | { kind: 'text'; expr: Sql }
-  | { kind: 'bool'; expr: Sql }
-  | { kind: 'uuid'; expr: Sql }
-  | { kind: 'time'; expr: Sql }
-  | { kind: 'json'; expr: Sql };
+  { kind: 'text'; expr: Sql } | { kind: 'bool'; expr: Sql } | { kind: 'uuid'; expr: Sql } | { kind: 'time'; expr: Sql } | { kind: 'json'; expr: Sql };
 
 /** Resolves field names to SQL in one context (a row, one JSON element, one group member). */
 export interface Scope {
@@ -43,7 +39,10 @@ export function compilePredicate(p: Predicate, scope: Scope): Sql {
     case 'or': {
       if (p.items.length === 0) return p.kind === 'and' ? TRUE_SQL : FALSE_SQL;
       const joiner = p.kind === 'and' ? sql` AND ` : sql` OR `;
-      return sql`(${sql.join(p.items.map((i) => compilePredicate(i, scope)), joiner)})`;
+      return sql`(${sql.join(
+        p.items.map((i) => compilePredicate(i, scope)),
+        joiner,
+      )})`;
     }
     case 'not':
       return sql`(NOT ${compilePredicate(p.item, scope)})`;

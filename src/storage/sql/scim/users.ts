@@ -30,7 +30,7 @@ function toRecord(r: Row): ScimUserRecord {
     email: r.email,
     isActive: r.is_active,
     path: r.path,
-    attributes: (r.attributes ?? {}) as Record<string, unknown>,
+    attributes: r.attributes ?? {},
     created: r.date_joined,
     lastModified: r.last_update,
     payload: (r.payload ?? {}) as Record<string, unknown>,
@@ -43,11 +43,18 @@ const COLUMNS: Record<string, Leaf> = {
   external_id: { kind: 'text', expr: sql`l.external_id` },
   username: { kind: 'text', expr: sql`u.username` },
   name: { kind: 'text', expr: sql`u.name` },
-  email: { kind: 'text', expr: sql`u.email` },
   is_active: { kind: 'bool', expr: sql`u.is_active` },
   created: { kind: 'time', expr: sql`u.date_joined` },
   last_modified: { kind: 'time', expr: sql`l.last_update` },
 };
+
+/**
+ * The user's emails as its SCIM representation shows them (protocols/scim/resources.ts): the
+ * stored payload's `emails` when it has that attribute, else the email column as one primary
+ * work email (none when the column is empty).
+ */
+const REPRESENTED_EMAILS = sql`coalesce(${jsonPointer(sql`l.attributes`, '/emails')},
+  CASE WHEN u.email <> '' THEN jsonb_build_array(jsonb_build_object('value', u.email, 'type', 'work', 'primary', true)) END)`;
 
 export const USER_SCOPE: Scope = {
   leaf(field) {
@@ -58,6 +65,8 @@ export const USER_SCOPE: Scope = {
   },
   elem(field, where) {
     if (!field.startsWith('/')) throw new Error(`SCIM user filter field "${field}" is not multi-valued`);
+    // `emails.value eq …`, `emails co …` and `emails[value …]` all look at every represented email.
+    if (field.toLowerCase() === '/emails') return jsonElementExists(REPRESENTED_EMAILS, where);
     return jsonElementExists(jsonPointer(sql`l.attributes`, field), where);
   },
 };
@@ -66,7 +75,7 @@ export async function findUser(db: Kysely<Database>, sourceUuid: string, uuid: s
   let q = base(db, sourceUuid).where('u.uuid', '=', uuid);
   if (lock) q = q.forUpdate('l');
   const row = await q.executeTakeFirst();
-  return row ? toRecord(row as Row) : null;
+  return row ? toRecord(row) : null;
 }
 
 export async function listUsers(db: Kysely<Database>, sourceUuid: string, query: ScimListQuery): Promise<ScimPage<ScimUserRecord>> {
@@ -79,14 +88,26 @@ export async function listUsers(db: Kysely<Database>, sourceUuid: string, query:
     .where(sql<boolean>`${where}`)
     .executeTakeFirstOrThrow();
   if (counted.total === 0 || query.limit === 0 || query.offset >= counted.total) return { items: [], total: counted.total };
-  const rows = await base(db, sourceUuid).where(sql<boolean>`${where}`).orderBy('u.id').offset(query.offset).limit(query.limit).execute();
+  const rows = await base(db, sourceUuid)
+    .where(sql<boolean>`${where}`)
+    .orderBy('u.id')
+    .offset(query.offset)
+    .limit(query.limit)
+    .execute();
   return { items: rows.map((r) => toRecord(r as Row)), total: counted.total };
+}
+
+/** No user at all has `username` in any case, other than `exceptId` (RFC 7643 §4.1.1: caseExact false). */
+function noUserNamed(username: string, exceptId: number | null) {
+  return sql<boolean>`NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.username) = lower(${username}::text)${exceptId === null ? sql`` : sql` AND o.id <> ${exceptId}`})`;
 }
 
 /**
  * One statement: the user and its link row are inserted together (a data-modifying CTE), so a
- * create costs one round trip. ON CONFLICT DO NOTHING on both: a concurrent insert of the same
- * userName / externalId waits for the other transaction, then shows up as a missing row here.
+ * create costs one round trip. A userName any user already has, in any case, inserts nothing.
+ * ON CONFLICT DO NOTHING on both: a concurrent insert of the same userName (exact, or in other
+ * case among SCIM users: the partial unique index of migration 012) or externalId waits for the
+ * other transaction, then shows up as a missing row here.
  */
 export async function createUser(db: Kysely<Database>, sourceUuid: string, input: NewScimUser): Promise<ScimUserRecord> {
   const linkId = randomUUID();
@@ -94,17 +115,23 @@ export async function createUser(db: Kysely<Database>, sourceUuid: string, input
     .with('nu', (q) =>
       q
         .insertInto('users')
-        .values({
-          username: input.username,
-          name: input.name,
-          email: input.email,
-          password: null,
-          is_active: input.isActive,
-          type: 'internal',
-          path: input.path,
-          attributes: toJson(input.attributes),
-        })
-        .onConflict((oc) => oc.column('username').doNothing())
+        .columns(['username', 'name', 'email', 'password', 'is_active', 'type', 'path', 'attributes', 'scim_provisioned'])
+        .expression(
+          q
+            .selectNoFrom([
+              sql<string>`${input.username}::text`.as('username'),
+              sql<string>`${input.name}::text`.as('name'),
+              sql<string>`${input.email}::text`.as('email'),
+              sql<null>`NULL::text`.as('password'),
+              sql<boolean>`${input.isActive}::boolean`.as('is_active'),
+              sql<string>`'internal'::text`.as('type'),
+              sql<string>`${input.path}::text`.as('path'),
+              sql<string>`${toJson(input.attributes)}::jsonb`.as('attributes'),
+              sql<boolean>`true`.as('scim_provisioned'),
+            ])
+            .where(noUserNamed(input.username, null)),
+        )
+        .onConflict((oc) => oc.doNothing())
         .returningAll(),
     )
     .with('nl', (q) =>
@@ -147,13 +174,20 @@ export async function updateUser(db: Kysely<Database>, user: ScimUserRecord, upd
   if (f.attributes !== undefined) values.attributes = toJson(f.attributes);
   const link: Record<string, unknown> = { attributes: toJson(update.payload), last_update: sql`now()` };
   if (update.externalId !== undefined) link.external_id = update.externalId;
+  const taken = () => new ConflictError(`A user with userName "${f.username}" already exists.`, 'userName');
   let u;
   try {
-    u = await db.updateTable('users').set(values).where('id', '=', user.userId).returningAll().executeTakeFirstOrThrow();
+    let q = db.updateTable('users').set(values).where('id', '=', user.userId);
+    // A new name no other user has in any case; the partial unique index (migration 012) decides
+    // races between SCIM users. An unchanged name is never re-checked: users from before that
+    // migration may already collide in case with someone and must stay updatable.
+    if (f.username !== undefined && f.username !== user.username) q = q.where(noUserNamed(f.username, user.userId));
+    u = await q.returningAll().executeTakeFirst();
   } catch (e) {
-    if (isUniqueViolation(e)) throw new ConflictError(`A user with userName "${f.username}" already exists.`, 'userName');
+    if (isUniqueViolation(e)) throw taken();
     throw e;
   }
+  if (!u) throw taken();
   try {
     const l = await db
       .updateTable('scim_source_users')
@@ -161,7 +195,7 @@ export async function updateUser(db: Kysely<Database>, user: ScimUserRecord, upd
       .where('id', '=', user.linkId)
       .returning(['id as link_id', 'external_id', 'last_update', 'attributes as payload'])
       .executeTakeFirstOrThrow();
-    return toRecord({ ...u, ...l } as Row);
+    return toRecord({ ...u, ...l });
   } catch (e) {
     if (isUniqueViolation(e)) throw new ConflictError(`A user with externalId "${update.externalId}" already exists.`, 'externalId');
     throw e;

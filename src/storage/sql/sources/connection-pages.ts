@@ -4,8 +4,8 @@
  * `ORDER BY sources.slug, c.id LIMIT n` cannot be served by one index (the sort key spans two
  * tables), so PostgreSQL sorts every connection — hundreds of milliseconds at a million rows.
  * Slugs are unique, so the same order is "sources by slug, then each source's connections by
- * id": take the per-source sizes (user connections: the trigger-maintained counters of
- * migration 004; group connections: one grouped count), skip whole sources up to the offset,
+ * id": take the per-source sizes (user connections: the trigger-maintained count slots of
+ * migration 011; group connections: one grouped count), skip whole sources up to the offset,
  * and read the page with index range scans on (kind, source_uuid, id).
  *
  * Only for unfiltered lists (a `source__slug` filter is fine). A `user`/`group` filter already
@@ -37,24 +37,41 @@ function shapeOf(query: ListQuery): Shape | null {
   return { slugDesc: first.desc, idDesc: second?.desc ?? false, slugFilter };
 }
 
-/** Exact per-source sizes from `user_source_connection_counts` (kind null = all kinds). */
+/**
+ * Exact per-source sizes (kind null = all kinds): the sum of each source's slots in
+ * `user_source_connection_count_slots`. A single slot can be zero or negative; the sum is exact.
+ */
 export async function countersPerSource(db: Kysely<Database>, kind: string | null): Promise<Array<{ source_uuid: string; n: unknown }>> {
   const where = kind === null ? sql`` : sql`WHERE kind = ${kind}`;
-  const r = await sql<{ source_uuid: string; n: unknown }>`SELECT source_uuid, sum(n) AS n FROM user_source_connection_counts ${where} GROUP BY source_uuid`.execute(db);
+  const r = await sql<{
+    source_uuid: string;
+    n: unknown;
+  }>`SELECT source_uuid, sum(n) AS n FROM user_source_connection_count_slots ${where} GROUP BY source_uuid HAVING sum(n) <> 0`.execute(db);
   return r.rows;
 }
 
 async function groupedCounts(db: Kysely<Database>, table: Table, kind: string | null): Promise<Array<{ source_uuid: string; n: unknown }>> {
   const where = kind === null ? sql`` : sql`WHERE kind = ${kind}`;
-  const r = await sql<{ source_uuid: string; n: unknown }>`SELECT source_uuid, count(*) AS n FROM ${sql.table(table)} ${where} GROUP BY source_uuid`.execute(db);
+  const r = await sql<{
+    source_uuid: string;
+    n: unknown;
+  }>`SELECT source_uuid, count(*) AS n FROM ${sql.table(table)} ${where} GROUP BY source_uuid`.execute(db);
   return r.rows;
 }
 
-export async function listByOwnerGroups(db: Kysely<Database>, table: Table, kind: string | null, query: ListQuery): Promise<Page<Record<string, unknown>> | null> {
+export async function listByOwnerGroups(
+  db: Kysely<Database>,
+  table: Table,
+  kind: string | null,
+  query: ListQuery,
+): Promise<Page<Record<string, unknown>> | null> {
   const shape = shapeOf(query);
   if (!shape) return null;
 
-  let sourcesQb = db.selectFrom('sources').select(['pbm_uuid', 'slug']).orderBy('slug', shape.slugDesc ? 'desc' : 'asc');
+  let sourcesQb = db
+    .selectFrom('sources')
+    .select(['pbm_uuid', 'slug'])
+    .orderBy('slug', shape.slugDesc ? 'desc' : 'asc');
   if (shape.slugFilter !== null) sourcesQb = sourcesQb.where('slug', '=', shape.slugFilter);
   const sources = await sourcesQb.execute();
   if (sources.length === 0) return { items: [], total: 0 };
@@ -76,7 +93,7 @@ export async function listByOwnerGroups(db: Kysely<Database>, table: Table, kind
       skip -= n;
       continue;
     }
-    let page = (db as Kysely<any>).selectFrom(table).selectAll().where('source_uuid', '=', s.pbm_uuid);
+    let page = db.selectFrom(table).selectAll().where('source_uuid', '=', s.pbm_uuid);
     if (kind) page = page.where('kind', '=', kind);
     const rows = await page
       .orderBy('id', shape.idDesc ? 'desc' : 'asc')

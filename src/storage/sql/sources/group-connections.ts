@@ -24,7 +24,10 @@ const FIELDS: FieldMap = {
 
 const CONSTRAINTS: ConstraintMessages = {
   group_source_connections_group_uuid_source_uuid_key: { field: 'non_field_errors', message: 'The fields group, source must make a unique set.' },
-  group_source_connections_source_uuid_identifier_key: { field: 'identifier', message: 'A connection with this identifier already exists for this source.' },
+  group_source_connections_source_uuid_identifier_key: {
+    field: 'identifier',
+    message: 'A connection with this identifier already exists for this source.',
+  },
   group_source_connections_group_uuid_fkey: { field: 'group', message: 'Invalid pk - object does not exist.' },
   group_source_connections_source_uuid_fkey: { field: 'source', message: 'Invalid pk - object does not exist.' },
 };

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- kind tables and their columns come from the kind descriptors at run time, which Kysely cannot type */
 /**
  * One repository for every concrete source kind, driven by the kind's descriptor: the base
  * row lives in `sources`, the kind's declared fields in its 1:1 table keyed by `source_uuid`
@@ -61,7 +62,12 @@ export class SqlKindSourceRepository<K extends ConcreteKind> implements KindSour
   }
 
   private async entities(rows: Array<SourceRow & Record<string, unknown>>): Promise<Array<SourceOf<K>>> {
-    const external = this.d.storage ? await this.d.storage.loadExternal(this.db, rows.map((r) => r.pbm_uuid)) : new Map();
+    const external = this.d.storage
+      ? await this.d.storage.loadExternal(
+          this.db,
+          rows.map((r) => r.pbm_uuid),
+        )
+      : new Map();
     return withMappings(this.db, rows, (row, base: Source) => {
       const settings: Record<string, unknown> = {};
       for (const c of this.columns) if (!c.spec.secret) settings[c.name] = row[c.column] ?? (isJson(c.spec) ? {} : null);

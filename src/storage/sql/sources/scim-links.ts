@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access -- one repository serves two link tables chosen at run time, which Kysely cannot type */
 /**
  * SCIM link rows (`scim_source_users`, `scim_source_groups`): which local user or group a
  * SCIM source provisioned, with the last raw SCIM payload. One implementation,
@@ -101,7 +102,10 @@ function toLink(cfg: LinkConfig, row: any): ScimLink {
 export class SqlScimLinkRepository implements ScimLinkRepository {
   private readonly db: Kysely<any>;
 
-  private constructor(db: Kysely<Database>, private readonly cfg: LinkConfig) {
+  private constructor(
+    db: Kysely<Database>,
+    private readonly cfg: LinkConfig,
+  ) {
     this.db = db as Kysely<any>;
   }
 

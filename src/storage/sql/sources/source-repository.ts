@@ -47,7 +47,11 @@ export class SqlSourceRepository implements SourceRepository {
 
   async byUuids(uuids: string[]): Promise<Source[]> {
     if (uuids.length === 0) return [];
-    const rows = await this.db.selectFrom('sources').selectAll().where('pbm_uuid', 'in', [...new Set(uuids)]).execute();
+    const rows = await this.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('pbm_uuid', 'in', [...new Set(uuids)])
+      .execute();
     return withMappings(this.db, rows, (_r, s) => s);
   }
 
@@ -55,8 +59,14 @@ export class SqlSourceRepository implements SourceRepository {
     const rows = await this.db
       .selectFrom('sources')
       .selectAll('sources')
-      .where(({ exists, selectFrom }) =>
-        exists(selectFrom('source_property_mappings as spm').select('spm.pm_uuid').whereRef('spm.source_uuid', '=', 'sources.pbm_uuid').where('spm.pm_uuid', '=', pmUuid)),
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('source_property_mappings as spm')
+            .select('spm.pm_uuid')
+            .whereRef('spm.source_uuid', '=', 'sources.pbm_uuid')
+            .where('spm.pm_uuid', '=', pmUuid),
+        ),
       )
       .orderBy('sources.name')
       .execute();

@@ -78,7 +78,10 @@ export async function loadMappings(db: Kysely<Database>, uuids: string[]): Promi
 
 /** Maps base rows (possibly joined with a kind table) to entities with their mappings. */
 export async function withMappings<R extends SourceRow, S>(db: Kysely<Database>, rows: R[], build: (row: R, base: Source) => S): Promise<S[]> {
-  const mappings = await loadMappings(db, rows.map((r) => r.pbm_uuid));
+  const mappings = await loadMappings(
+    db,
+    rows.map((r) => r.pbm_uuid),
+  );
   return rows.map((r) => build(r, toSource(r, mappings.get(r.pbm_uuid))));
 }
 

@@ -29,7 +29,10 @@ export const USER_CONNECTION_FIELDS: FieldMap = {
 
 const CONSTRAINTS: ConstraintMessages = {
   user_source_connections_user_id_source_uuid_key: { field: 'non_field_errors', message: 'The fields user, source must make a unique set.' },
-  user_source_connections_source_uuid_identifier_key: { field: 'identifier', message: 'A connection with this identifier already exists for this source.' },
+  user_source_connections_source_uuid_identifier_key: {
+    field: 'identifier',
+    message: 'A connection with this identifier already exists for this source.',
+  },
   user_source_connections_user_id_fkey: { field: 'user', message: 'Invalid pk - object does not exist.' },
   user_source_connections_source_uuid_fkey: { field: 'source', message: 'Invalid pk - object does not exist.' },
 };
@@ -58,12 +61,8 @@ export class SqlUserConnectionRepository implements UserConnectionRepository {
   async list(kind: string | null, query: ListQuery): Promise<Page<UserConnection>> {
     const fast = await listByOwnerGroups(this.db, 'user_source_connections', kind, query);
     if (fast) return { items: fast.items.map((r) => toConnection(r as Row)), total: fast.total };
-    let qb = this.db
-      .selectFrom('user_source_connections as usc')
-      .leftJoin('sources as s', 's.pbm_uuid', 'usc.source_uuid')
-      .leftJoin('users as u', 'u.id', 'usc.user_id')
-      .selectAll('usc');
-    if (kind) qb = qb.where('usc.kind', '=', kind);
+    if (!query.search && query.filters.length === 0) return this.unfiltered(kind, query);
+    let qb = this.joined(kind);
     if (query.search) {
       // Same matches as a contains-search over username, slug and identifier, written so each
       // arm can use an index (user_id / source_uuid btrees, identifier trigram) instead of
@@ -71,22 +70,39 @@ export class SqlUserConnectionRepository implements UserConnectionRepository {
       // Matching sources are resolved first: the sources table is tiny, and an unknown
       // `source_uuid = ANY(…)` arm makes the planner give up the bitmap plan for a full scan.
       const p = `%${escapeLike(query.search)}%`;
-      const bySlug = (await this.db.selectFrom('sources').select('pbm_uuid').where(sql<boolean>`slug ILIKE ${p}`).execute()).map((r) => r.pbm_uuid);
+      const bySlug = (
+        await this.db
+          .selectFrom('sources')
+          .select('pbm_uuid')
+          .where(sql<boolean>`slug ILIKE ${p}`)
+          .execute()
+      ).map((r) => r.pbm_uuid);
       const sourceArm = bySlug.length > 0 ? sql`OR usc.source_uuid IN (${sql.join(bySlug)})` : sql``;
-      qb = qb.where(sql<boolean>`(usc.identifier ILIKE ${p} OR usc.user_id = ANY(ARRAY(SELECT id FROM users WHERE username ILIKE ${p})) ${sourceArm})`);
-    } else if (query.filters.length === 0) {
-      return this.unfiltered(qb, kind, query);
+      qb = qb.where(
+        sql<boolean>`(usc.identifier ILIKE ${p} OR usc.user_id = ANY(ARRAY(SELECT id FROM users WHERE username ILIKE ${p})) ${sourceArm})`,
+      );
     }
     return listPage(qb, USER_CONNECTION_FIELDS, { ...query, search: null }, toConnection);
   }
 
-  /** No filter, no search: the exact total comes from the counter table, not a million-row count. */
-  private async unfiltered(qb: any, kind: string | null, query: ListQuery): Promise<Page<UserConnection>> {
+  /** The connections (of one kind, or all) joined to their source and user for filters and ordering. */
+  private joined(kind: string | null) {
+    const qb = this.db
+      .selectFrom('user_source_connections as usc')
+      .leftJoin('sources as s', 's.pbm_uuid', 'usc.source_uuid')
+      .leftJoin('users as u', 'u.id', 'usc.user_id')
+      .selectAll('usc');
+    return kind ? qb.where('usc.kind', '=', kind) : qb;
+  }
+
+  /** No filter, no search: the exact total is the sum of the per-source count slots, not a million-row count. */
+  private async unfiltered(kind: string | null, query: ListQuery): Promise<Page<UserConnection>> {
     let total = 0;
     for (const c of await countersPerSource(this.db, kind)) total += Number(c.n);
     if (total === 0 || query.offset >= total) return { items: [], total };
+    let qb = this.joined(kind);
     for (const o of query.ordering) qb = qb.orderBy(sql.raw(USER_CONNECTION_FIELDS.columns[o.field]), o.desc ? 'desc' : 'asc');
-    const rows: Row[] = await qb.orderBy(sql.raw(USER_CONNECTION_FIELDS.tiebreak), 'asc').offset(query.offset).limit(query.limit).execute();
+    const rows = await qb.orderBy(sql.raw(USER_CONNECTION_FIELDS.tiebreak), 'asc').offset(query.offset).limit(query.limit).execute();
     return { items: rows.map(toConnection), total };
   }
 
@@ -106,7 +122,12 @@ export class SqlUserConnectionRepository implements UserConnectionRepository {
   }
 
   async byUserSource(userId: number, sourceUuid: string): Promise<UserConnection | null> {
-    const row = await this.db.selectFrom('user_source_connections').selectAll().where('user_id', '=', userId).where('source_uuid', '=', sourceUuid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('user_source_connections')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('source_uuid', '=', sourceUuid)
+      .executeTakeFirst();
     return row ? toConnection(row) : null;
   }
 
@@ -152,7 +173,11 @@ export class SqlUserConnectionRepository implements UserConnectionRepository {
   }
 
   async tokens(id: number): Promise<{ accessToken: string | null; refreshToken: string | null }> {
-    const row = await this.db.selectFrom('user_source_connections').select(['access_token_sealed', 'refresh_token_sealed']).where('id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('user_source_connections')
+      .select(['access_token_sealed', 'refresh_token_sealed'])
+      .where('id', '=', id)
+      .executeTakeFirst();
     return { accessToken: this.box.decryptNullable(row?.access_token_sealed), refreshToken: this.box.decryptNullable(row?.refresh_token_sealed) };
   }
 

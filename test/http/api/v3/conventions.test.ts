@@ -20,7 +20,10 @@ describe('pagination (Django paginator numbers)', () => {
   it('answers an empty list as page 1 of 1 with zero indexes', async () => {
     const res = await get('/api/v3/core/users/?username=nobody-at-all');
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ pagination: { next: 0, previous: 0, count: 0, current: 1, total_pages: 1, start_index: 0, end_index: 0 }, results: [] });
+    expect(res.json()).toEqual({
+      pagination: { next: 0, previous: 0, count: 0, current: 1, total_pages: 1, start_index: 0, end_index: 0 },
+      results: [],
+    });
   });
 
   it('numbers 45 items in pages of 20', async () => {
@@ -119,7 +122,7 @@ describe('ordering and search', () => {
 
 describe('request bodies', () => {
   it('rejects a JSON list body with DRF’s non_field_errors', async () => {
-    const res = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: [{ username: 'x', name: 'x' }] as unknown as object });
+    const res = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: [{ username: 'x', name: 'x' }] });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
   });
@@ -142,11 +145,14 @@ describe('request bodies', () => {
 });
 
 describe('errors', () => {
-  it.each(['/api/v3/no/such/', '/api/v3/core/nothing/', '/api/v3/core/users/1/nothing/'])('answers unknown path %s with 404 Not found.', async (url) => {
-    const res = await get(url);
-    expect(res.statusCode).toBe(404);
-    expect(res.json()).toEqual({ detail: 'Not found.' });
-  });
+  it.each(['/api/v3/no/such/', '/api/v3/core/nothing/', '/api/v3/core/users/1/nothing/'])(
+    'answers unknown path %s with 404 Not found.',
+    async (url) => {
+      const res = await get(url);
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toEqual({ detail: 'Not found.' });
+    },
+  );
 
   it('answers a missing object with DRF’s 404 body', async () => {
     const res = await get('/api/v3/core/users/999999/');
@@ -156,7 +162,11 @@ describe('errors', () => {
   });
 
   it('answers malformed ids in paths with 404, never a failed cast', async () => {
-    for (const url of ['/api/v3/core/groups/------------------------------------/', '/api/v3/crypto/certificatekeypairs/a0eebc999c0b4ef8bb6d6bb9bd380a1-/', '/api/v3/core/users/99999999999/']) {
+    for (const url of [
+      '/api/v3/core/groups/------------------------------------/',
+      '/api/v3/crypto/certificatekeypairs/a0eebc999c0b4ef8bb6d6bb9bd380a1-/',
+      '/api/v3/core/users/99999999999/',
+    ]) {
       const res = await app.request({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
     }

@@ -54,7 +54,11 @@ describe('generate', () => {
   it('validates the generate body', async () => {
     const res = await req('POST', 'generate/', { alg: 'dsa' });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ common_name: ['This field is required.'], validity_days: ['This field is required.'], alg: ['"dsa" is not a valid choice.'] });
+    expect(res.json()).toEqual({
+      common_name: ['This field is required.'],
+      validity_days: ['This field is required.'],
+      alg: ['"dsa" is not a valid choice.'],
+    });
   });
 });
 
@@ -62,7 +66,12 @@ describe('import', () => {
   it('imports a valid PEM pair and never echoes the PEM back', async () => {
     const res = await req('POST', '', { name: 'imported', certificate_data: pair.certificatePem, key_data: pair.privateKeyPem });
     expect(res.statusCode).toBe(201);
-    expect(res.json()).toMatchObject({ name: 'imported', private_key_available: true, private_key_type: 'rsa', cert_subject: 'OU=Self-signed,O=authentik,CN=import.example.com' });
+    expect(res.json()).toMatchObject({
+      name: 'imported',
+      private_key_available: true,
+      private_key_type: 'rsa',
+      cert_subject: 'OU=Self-signed,O=authentik,CN=import.example.com',
+    });
     expect(missingRequiredKeys('CertificateKeyPair', res.json())).toEqual([]);
     expectNoSecrets(res.json());
     const got = await req('GET', `${res.json().pk}/`);

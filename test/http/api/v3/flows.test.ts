@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-const req = (method: Method, path: string, payload?: object) => app.request({ method, url: `/api/v3/flows/instances/${path}`, ...(payload ? { payload } : {}) });
+const req = (method: Method, path: string, payload?: object) =>
+  app.request({ method, url: `/api/v3/flows/instances/${path}`, ...(payload ? { payload } : {}) });
 const base = { name: 'Test flow', title: 'Welcome', designation: 'authentication' };
 
 describe('bootstrap flows', () => {
@@ -58,14 +59,24 @@ describe('CRUD by slug', () => {
 
     const patched = await req('PATCH', 'fl-one/', { title: 'Changed', slug: 'fl-one-renamed', denied_action: 'continue' });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ pk: created.json().pk, slug: 'fl-one-renamed', title: 'Changed', denied_action: 'continue', export_url: '/api/v3/flows/instances/fl-one-renamed/export/' });
+    expect(patched.json()).toMatchObject({
+      pk: created.json().pk,
+      slug: 'fl-one-renamed',
+      title: 'Changed',
+      denied_action: 'continue',
+      export_url: '/api/v3/flows/instances/fl-one-renamed/export/',
+    });
     expect((await req('GET', 'fl-one/')).statusCode).toBe(404);
 
     const put = await req('PUT', 'fl-one-renamed/', { ...base, slug: 'fl-one-renamed', designation: 'enrollment' });
     expect(put.json()).toMatchObject({ designation: 'enrollment', title: 'Welcome' });
     const partialPut = await req('PUT', 'fl-one-renamed/', { name: 'x' });
     expect(partialPut.statusCode).toBe(400);
-    expect(partialPut.json()).toEqual({ slug: ['This field is required.'], title: ['This field is required.'], designation: ['This field is required.'] });
+    expect(partialPut.json()).toEqual({
+      slug: ['This field is required.'],
+      title: ['This field is required.'],
+      designation: ['This field is required.'],
+    });
 
     expect((await req('DELETE', 'fl-one-renamed/')).statusCode).toBe(204);
     const gone = await req('GET', 'fl-one-renamed/');
@@ -125,7 +136,14 @@ describe('validation', () => {
   });
 
   it('ignores read-only fields in the body', async () => {
-    const res = await req('POST', '', { ...base, slug: 'fl-ro', pk: '11111111-1111-4111-8111-111111111111', cache_count: 99, stages: ['x'], export_url: 'evil' });
+    const res = await req('POST', '', {
+      ...base,
+      slug: 'fl-ro',
+      pk: '11111111-1111-4111-8111-111111111111',
+      cache_count: 99,
+      stages: ['x'],
+      export_url: 'evil',
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json()).toMatchObject({ cache_count: 0, stages: [], export_url: '/api/v3/flows/instances/fl-ro/export/' });
     expect(res.json().pk).not.toBe('11111111-1111-4111-8111-111111111111');

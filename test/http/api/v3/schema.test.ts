@@ -12,7 +12,9 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 function operations(): Array<{ path: string; method: string; operationId: string }> {
-  return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, operationId: op.operationId })));
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, op]) => ({ path, method, operationId: op.operationId })),
+  );
 }
 
 describe('/api/v3/schema/', () => {
@@ -55,7 +57,10 @@ describe('/api/v3/schema/', () => {
     for (const [path, methods] of Object.entries(doc.paths)) {
       const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]).sort();
       for (const op of Object.values(methods)) {
-        const declared = (op.parameters ?? []).filter((p) => p.in === 'path').map((p) => p.name).sort();
+        const declared = (op.parameters ?? [])
+          .filter((p) => p.in === 'path')
+          .map((p) => p.name)
+          .sort();
         expect(declared, `${path} ${op.operationId}`).toEqual(inPath);
       }
     }
@@ -71,7 +76,9 @@ describe('/api/v3/schema/', () => {
 
   it('documents list query parameters', () => {
     const list = doc.paths['/core/users/'].get as { parameters: Array<{ name: string }> };
-    expect(list.parameters.map((p) => p.name)).toEqual(expect.arrayContaining(['ordering', 'page', 'page_size', 'search', 'username', 'groups_by_pk']));
+    expect(list.parameters.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['ordering', 'page', 'page_size', 'search', 'username', 'groups_by_pk']),
+    );
   });
 
   it('serves the same document as YAML with ?format=yaml', async () => {

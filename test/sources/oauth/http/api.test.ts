@@ -63,8 +63,17 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
       group_matching_mode: 'identifier',
       policy_engine_mode: 'any',
     });
-    expect(body.type).toMatchObject({ name: 'google', verbose_name: 'Google', urls_customizable: false, authorization_url: 'https://accounts.google.com/o/oauth2/auth' });
-    const row = await app.db.selectFrom('oauth_sources').select('consumer_secret_sealed').where('source_uuid', '=', body.pk).executeTakeFirstOrThrow();
+    expect(body.type).toMatchObject({
+      name: 'google',
+      verbose_name: 'Google',
+      urls_customizable: false,
+      authorization_url: 'https://accounts.google.com/o/oauth2/auth',
+    });
+    const row = await app.db
+      .selectFrom('oauth_sources')
+      .select('consumer_secret_sealed')
+      .where('source_uuid', '=', body.pk)
+      .executeTakeFirstOrThrow();
     expect(row.consumer_secret_sealed).not.toContain('top-secret');
     expect(await app.ctx.store.repos.kindSources.oauth.secret(body.pk, 'consumer_secret')).toBe('top-secret');
   });
@@ -122,7 +131,15 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
   });
 
   it('accepts explicit URLs for customizable types and maps the legacy azuread type to entraid', async () => {
-    const res = await post({ ...base, provider_type: 'okta', name: 'Okta', slug: 'okta', authorization_url: 'https://o/a', access_token_url: 'https://o/t', profile_url: 'https://o/p' });
+    const res = await post({
+      ...base,
+      provider_type: 'okta',
+      name: 'Okta',
+      slug: 'okta',
+      authorization_url: 'https://o/a',
+      access_token_url: 'https://o/t',
+      profile_url: 'https://o/p',
+    });
     expect(res.statusCode).toBe(201);
     const azure = await post({ ...base, provider_type: 'azuread', name: 'Azure', slug: 'azure' });
     expect(azure.statusCode).toBe(201);
@@ -133,13 +150,28 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
     const samlMapping = await createMapping(app, 'saml', 'saml mapping');
     const oauthMapping = await createMapping(app, 'oauth', 'oauth mapping');
     const missing = '00000000-0000-4000-8000-000000000000';
-    const res = await post({ ...base, provider_type: 'google', name: 'Refs', slug: 'refs', authentication_flow: missing, user_property_mappings: [oauthMapping, samlMapping] });
+    const res = await post({
+      ...base,
+      provider_type: 'google',
+      name: 'Refs',
+      slug: 'refs',
+      authentication_flow: missing,
+      user_property_mappings: [oauthMapping, samlMapping],
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({
       authentication_flow: [`Invalid pk "${missing}" - object does not exist.`],
       user_property_mappings: [`Invalid pk "${samlMapping}" - object does not exist.`],
     });
-    const ok = await post({ ...base, provider_type: 'google', name: 'Refs', slug: 'refs', authentication_flow: await flowUuid(app), user_property_mappings: [oauthMapping], group_property_mappings: [oauthMapping] });
+    const ok = await post({
+      ...base,
+      provider_type: 'google',
+      name: 'Refs',
+      slug: 'refs',
+      authentication_flow: await flowUuid(app),
+      user_property_mappings: [oauthMapping],
+      group_property_mappings: [oauthMapping],
+    });
     expect(ok.statusCode).toBe(201);
     expect(ok.json().user_property_mappings).toEqual([oauthMapping]);
     expect(ok.json().group_property_mappings).toEqual([oauthMapping]);
@@ -170,15 +202,32 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
 
 describe('/api/v3/sources/oauth/ update, list and delete', () => {
   it('patches without re-sending the secret; PUT needs it; re-validates the merged URLs', async () => {
-    await createOAuth(app, 'patchme', { provider_type: 'openidconnect', authorization_url: 'https://a/a', access_token_url: 'https://a/t', profile_url: 'https://a/p' });
-    const patch = await app.request({ method: 'PATCH', url: '/api/v3/sources/oauth/patchme/', payload: { name: 'Patched', additional_scopes: 'groups' } });
+    await createOAuth(app, 'patchme', {
+      provider_type: 'openidconnect',
+      authorization_url: 'https://a/a',
+      access_token_url: 'https://a/t',
+      profile_url: 'https://a/p',
+    });
+    const patch = await app.request({
+      method: 'PATCH',
+      url: '/api/v3/sources/oauth/patchme/',
+      payload: { name: 'Patched', additional_scopes: 'groups' },
+    });
     expect(patch.statusCode).toBe(200);
     expect(patch.json()).toMatchObject({ name: 'Patched', additional_scopes: 'groups', authorization_url: 'https://a/a' });
     const clear = await app.request({ method: 'PATCH', url: '/api/v3/sources/oauth/patchme/', payload: { profile_url: '' } });
     expect(clear.json()).toEqual({ non_field_errors: ['profile_url is required for provider OpenID Connect'] });
-    const put = await app.request({ method: 'PUT', url: '/api/v3/sources/oauth/patchme/', payload: { name: 'Put', slug: 'patchme', provider_type: 'google', consumer_key: 'k' } });
+    const put = await app.request({
+      method: 'PUT',
+      url: '/api/v3/sources/oauth/patchme/',
+      payload: { name: 'Put', slug: 'patchme', provider_type: 'google', consumer_key: 'k' },
+    });
     expect(put.json()).toEqual({ consumer_secret: ['This field is required.'] });
-    const put2 = await app.request({ method: 'PUT', url: '/api/v3/sources/oauth/patchme/', payload: { name: 'Put', slug: 'patchme', provider_type: 'google', consumer_key: 'k', consumer_secret: 'new' } });
+    const put2 = await app.request({
+      method: 'PUT',
+      url: '/api/v3/sources/oauth/patchme/',
+      payload: { name: 'Put', slug: 'patchme', provider_type: 'google', consumer_key: 'k', consumer_secret: 'new' },
+    });
     expect(put2.statusCode).toBe(200);
     expect(await app.ctx.store.repos.kindSources.oauth.secret(put2.json().pk, 'consumer_secret')).toBe('new');
   });
@@ -192,8 +241,12 @@ describe('/api/v3/sources/oauth/ update, list and delete', () => {
     expect(noJwks.json().results.map((s: { slug: string }) => s.slug)).not.toContain('oidc');
     const search = await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?search=kta' });
     expect(search.json().results.map((s: { slug: string }) => s.slug)).toEqual(['okta']);
-    const asc = (await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=slug' })).json().results.map((s: { slug: string }) => s.slug);
-    const desc = (await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=-slug' })).json().results.map((s: { slug: string }) => s.slug);
+    const asc = (await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=slug' }))
+      .json()
+      .results.map((s: { slug: string }) => s.slug);
+    const desc = (await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=-slug' }))
+      .json()
+      .results.map((s: { slug: string }) => s.slug);
     expect(desc).toEqual([...asc].reverse());
     expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=consumer_secret' })).statusCode).toBe(400);
     const badBool = await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?enabled=maybe' });
@@ -208,7 +261,26 @@ describe('/api/v3/sources/oauth/ update, list and delete', () => {
     expect(all.statusCode).toBe(200);
     const names = all.json().map((t: { name: string }) => t.name);
     expect(names).toHaveLength(16);
-    expect(names).toEqual(expect.arrayContaining(['openidconnect', 'apple', 'discord', 'entraid', 'facebook', 'github', 'gitlab', 'google', 'mailcow', 'okta', 'patreon', 'reddit', 'slack', 'twitch', 'twitter', 'wechat']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'openidconnect',
+        'apple',
+        'discord',
+        'entraid',
+        'facebook',
+        'github',
+        'gitlab',
+        'google',
+        'mailcow',
+        'okta',
+        'patreon',
+        'reddit',
+        'slack',
+        'twitch',
+        'twitter',
+        'wechat',
+      ]),
+    );
     for (const t of all.json()) expect(missingRequiredKeys('SourceType', t)).toEqual([]);
     const github = await app.request({ method: 'GET', url: '/api/v3/sources/oauth/source_types/?name=github' });
     expect(github.json()).toEqual([expect.objectContaining({ name: 'github', urls_customizable: true, profile_url: 'https://api.github.com/user' })]);
@@ -224,6 +296,8 @@ describe('/api/v3/sources/oauth/ update, list and delete', () => {
     expect(usedBy.json()).toHaveLength(1);
     expect((await app.request({ method: 'DELETE', url: '/api/v3/sources/oauth/gone/' })).statusCode).toBe(204);
     expect(await app.ctx.store.repos.userConnections.bySourceIdentifier(src.pk, 'abc')).toBeNull();
-    expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/gone/' })).json()).toEqual({ detail: 'No OAuthSource matches the given query.' });
+    expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/gone/' })).json()).toEqual({
+      detail: 'No OAuthSource matches the given query.',
+    });
   });
 });

@@ -10,7 +10,8 @@ let next: string;
 
 const fakeFetch: typeof fetch = async (input) => {
   const url = String(input instanceof Request ? input.url : input);
-  if (url === 'https://idp.example.test/metadata') return new Response(idp.metadataXml({ extraCertificates: [next] }), { headers: { 'content-type': 'application/samlmetadata+xml' } });
+  if (url === 'https://idp.example.test/metadata')
+    return new Response(idp.metadataXml({ extraCertificates: [next] }), { headers: { 'content-type': 'application/samlmetadata+xml' } });
   return new Response('nope', { status: 404 });
 };
 
@@ -19,7 +20,12 @@ let preAuth: string;
 beforeAll(async () => {
   app = await createTestApp({ fetch: fakeFetch });
   preAuth = await flowUuid(app, 'default-source-pre-authentication');
-  idp = new TestSamlIdp({ entityId: 'https://idp.example.test/entity', ssoUrl: 'https://idp.example.test/sso', sloUrl: 'https://idp.example.test/slo', signing: await testKeyPair('idp') });
+  idp = new TestSamlIdp({
+    entityId: 'https://idp.example.test/entity',
+    ssoUrl: 'https://idp.example.test/sso',
+    sloUrl: 'https://idp.example.test/slo',
+    signing: await testKeyPair('idp'),
+  });
   next = (await testKeyPair('idp-next')).certificate;
 });
 afterAll(async () => app?.close());
@@ -85,23 +91,53 @@ describe('/api/v3/sources/saml/', () => {
       digest_algorithm: ['"md5" is not a valid choice.'],
       signature_algorithm: ['"http://www.w3.org/2000/09/xmldsig#hmac-sha1" is not a valid choice.'],
     });
-    const refs = await post({ name: 'Refs', slug: 'refs', sso_url: 'https://i/s', pre_authentication_flow: missing, verification_kp: missing, temporary_user_delete_after: 'fortnights=2' });
+    const refs = await post({
+      name: 'Refs',
+      slug: 'refs',
+      sso_url: 'https://i/s',
+      pre_authentication_flow: missing,
+      verification_kp: missing,
+      temporary_user_delete_after: 'fortnights=2',
+    });
     expect(refs.json()).toEqual({
       pre_authentication_flow: [`Invalid pk "${missing}" - object does not exist.`],
       verification_kp: [`Invalid pk "${missing}" - object does not exist.`],
       temporary_user_delete_after: ["fortnights=2 is not in the correct format of 'hours=3;minutes=1'."],
     });
-    const ok = await post({ name: 'Dur', slug: 'dur', sso_url: 'https://i/s', pre_authentication_flow: preAuth, temporary_user_delete_after: 'hours=3;minutes=1' });
+    const ok = await post({
+      name: 'Dur',
+      slug: 'dur',
+      sso_url: 'https://i/s',
+      pre_authentication_flow: preAuth,
+      temporary_user_delete_after: 'hours=3;minutes=1',
+    });
     expect(ok.json().temporary_user_delete_after).toBe('hours=3;minutes=1');
   });
 
   it('needs a signed assertion or response when a verification certificate is set', async () => {
     const kp = await createKeypair(app, 'verify-only', false);
-    const message = "With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.";
-    const res = await post({ name: 'V', slug: 'v', sso_url: 'https://i/s', pre_authentication_flow: preAuth, verification_kp: kp, signed_assertion: false, signed_response: false });
+    const message =
+      "With a Verification Certificate selected, at least one of 'Verify Assertion Signature' or 'Verify Response Signature' must be selected.";
+    const res = await post({
+      name: 'V',
+      slug: 'v',
+      sso_url: 'https://i/s',
+      pre_authentication_flow: preAuth,
+      verification_kp: kp,
+      signed_assertion: false,
+      signed_response: false,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toEqual({ verification_kp: [message] });
-    const ok = await post({ name: 'V', slug: 'v', sso_url: 'https://i/s', pre_authentication_flow: preAuth, verification_kp: kp, signed_assertion: false, signed_response: true });
+    const ok = await post({
+      name: 'V',
+      slug: 'v',
+      sso_url: 'https://i/s',
+      pre_authentication_flow: preAuth,
+      verification_kp: kp,
+      signed_assertion: false,
+      signed_response: true,
+    });
     expect(ok.statusCode).toBe(201);
     const patch = await app.request({ method: 'PATCH', url: '/api/v3/sources/saml/v/', payload: { signed_response: false } });
     expect(patch.json()).toEqual({ verification_kp: [message] });
@@ -110,7 +146,13 @@ describe('/api/v3/sources/saml/', () => {
   });
 
   it('accepts issuer_override as an alias of issuer', async () => {
-    const res = await post({ name: 'Alias', slug: 'alias', sso_url: 'https://i/s', pre_authentication_flow: preAuth, issuer_override: 'urn:sp:alias' });
+    const res = await post({
+      name: 'Alias',
+      slug: 'alias',
+      sso_url: 'https://i/s',
+      pre_authentication_flow: preAuth,
+      issuer_override: 'urn:sp:alias',
+    });
     expect(res.json().issuer).toBe('urn:sp:alias');
     const patched = await app.request({ method: 'PATCH', url: '/api/v3/sources/saml/alias/', payload: { issuer: 'urn:sp:direct' } });
     expect(patched.json().issuer).toBe('urn:sp:direct');
@@ -132,36 +174,63 @@ describe('/api/v3/sources/saml/', () => {
     const again = await app.request({ method: 'GET', url: '/api/v3/sources/saml/meta/metadata/' });
     expect(again.json().metadata).toBe(body.metadata);
     await app.request({ method: 'PATCH', url: '/api/v3/sources/saml/meta/', payload: { issuer: 'urn:tributary:sp' } });
-    expect((await app.request({ method: 'GET', url: '/api/v3/sources/saml/meta/metadata/' })).json().metadata).toContain('entityID="urn:tributary:sp"');
+    expect((await app.request({ method: 'GET', url: '/api/v3/sources/saml/meta/metadata/' })).json().metadata).toContain(
+      'entityID="urn:tributary:sp"',
+    );
   });
 
   it('imports IdP metadata from XML: endpoints (Redirect preferred), entity id and certificates', async () => {
     await createSaml(app, 'imported', { name: 'Imported', binding_type: 'POST' });
-    const res = await app.request({ method: 'POST', url: '/api/v3/sources/saml/imported/import_metadata/', payload: { metadata: idp.metadataXml({ extraCertificates: [next] }) } });
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/saml/imported/import_metadata/',
+      payload: { metadata: idp.metadataXml({ extraCertificates: [next] }) },
+    });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ sso_url: 'https://idp.example.test/sso', slo_url: 'https://idp.example.test/slo', binding_type: 'REDIRECT', idp_entity_id: 'https://idp.example.test/entity' });
+    expect(body).toMatchObject({
+      sso_url: 'https://idp.example.test/sso',
+      slo_url: 'https://idp.example.test/slo',
+      binding_type: 'REDIRECT',
+      idp_entity_id: 'https://idp.example.test/entity',
+    });
     expect(body.verification_kp).toBeTruthy();
     expect(body.verification_kps).toHaveLength(1);
     const kp = await app.ctx.store.repos.keypairs.byUuid(body.verification_kp);
     expect(kp!.certificateData.replace(/\s/g, '')).toBe(idp.certificate.replace(/\s/g, ''));
     expect(kp!.hasPrivateKey).toBe(false);
     // Importing the same document again reuses the key pairs.
-    const again = await app.request({ method: 'POST', url: '/api/v3/sources/saml/imported/import_metadata/', payload: { metadata: idp.metadataXml({ extraCertificates: [next] }) } });
+    const again = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/saml/imported/import_metadata/',
+      payload: { metadata: idp.metadataXml({ extraCertificates: [next] }) },
+    });
     expect(again.json().verification_kp).toBe(body.verification_kp);
   });
 
   it('imports IdP metadata from a URL through the fetch port, and reports bad input', async () => {
     await createSaml(app, 'by-url', { name: 'By URL' });
-    const res = await app.request({ method: 'POST', url: '/api/v3/sources/saml/by-url/import_metadata/', payload: { metadata_url: 'https://idp.example.test/metadata' } });
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/saml/by-url/import_metadata/',
+      payload: { metadata_url: 'https://idp.example.test/metadata' },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ metadata_url: 'https://idp.example.test/metadata', idp_entity_id: 'https://idp.example.test/entity' });
     const none = await app.request({ method: 'POST', url: '/api/v3/sources/saml/by-url/import_metadata/', payload: {} });
     expect(none.json()).toEqual({ non_field_errors: ['Either metadata or metadata_url is required.'] });
-    const garbage = await app.request({ method: 'POST', url: '/api/v3/sources/saml/by-url/import_metadata/', payload: { metadata: '<notmetadata/>' } });
+    const garbage = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/saml/by-url/import_metadata/',
+      payload: { metadata: '<notmetadata/>' },
+    });
     expect(garbage.statusCode).toBe(400);
     expect(Object.keys(garbage.json())).toEqual(['metadata']);
-    const down = await app.request({ method: 'POST', url: '/api/v3/sources/saml/by-url/import_metadata/', payload: { metadata_url: 'https://idp.example.test/404' } });
+    const down = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/saml/by-url/import_metadata/',
+      payload: { metadata_url: 'https://idp.example.test/404' },
+    });
     expect(down.json()).toEqual({ metadata_url: ['Failed to fetch metadata: HTTP 404'] });
   });
 

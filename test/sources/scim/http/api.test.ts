@@ -15,11 +15,27 @@ describe('/api/v3/sources/scim/', () => {
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(missingRequiredKeys('SCIMSource', body)).toEqual([]);
-    expect(body).toMatchObject({ component: 'ak-source-scim-form', verbose_name: 'SCIM Source', verbose_name_plural: 'SCIM Sources', meta_model_name: 'authentik_sources_scim.scimsource' });
+    expect(body).toMatchObject({
+      component: 'ak-source-scim-form',
+      verbose_name: 'SCIM Source',
+      verbose_name_plural: 'SCIM Sources',
+      meta_model_name: 'authentik_sources_scim.scimsource',
+    });
     expect(body.root_url).toBe('http://testserver/source/scim/scim-one/v2');
     const account = `ak-source-scim-${body.pk}`;
-    expect(body.token_obj).toMatchObject({ identifier: account, intent: 'api', expiring: false, expires: null, managed: `goauthentik.io/sources/scim/${body.pk}` });
-    expect(body.token_obj.user_obj).toMatchObject({ username: account, type: 'internal_service_account', name: 'SCIM Source SCIM One Service-Account', path: 'goauthentik.io/sources/scim' });
+    expect(body.token_obj).toMatchObject({
+      identifier: account,
+      intent: 'api',
+      expiring: false,
+      expires: null,
+      managed: `goauthentik.io/sources/scim/${body.pk}`,
+    });
+    expect(body.token_obj.user_obj).toMatchObject({
+      username: account,
+      type: 'internal_service_account',
+      name: 'SCIM Source SCIM One Service-Account',
+      path: 'goauthentik.io/sources/scim',
+    });
     expect(body.token_obj.user).toBe(body.token_obj.user_obj.pk);
     const key = await app.ctx.store.repos.tokens.viewKey(account);
     expect(key).toMatch(/^[A-Za-z0-9]{60}$/);
@@ -46,7 +62,11 @@ describe('/api/v3/sources/scim/', () => {
   it('validates property mappings to be SCIM mappings', async () => {
     const oauth = await createMapping(app, 'oauth', 'wrong kind');
     const scim = await createMapping(app, 'scim', 'right kind');
-    const bad = await app.request({ method: 'POST', url: '/api/v3/sources/scim/', payload: { name: 'M', slug: 'm', user_property_mappings: [oauth] } });
+    const bad = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/scim/',
+      payload: { name: 'M', slug: 'm', user_property_mappings: [oauth] },
+    });
     expect(bad.json()).toEqual({ user_property_mappings: [`Invalid pk "${oauth}" - object does not exist.`] });
     const ok = await app.request({ method: 'POST', url: '/api/v3/sources/scim/', payload: { name: 'M', slug: 'm', user_property_mappings: [scim] } });
     expect(ok.json().user_property_mappings).toEqual([scim]);
@@ -60,7 +80,9 @@ describe('/api/v3/sources/scim/', () => {
     expect(bySlug.json().pagination.count).toBe(1);
     const byPk = await app.request({ method: 'GET', url: `/api/v3/sources/scim/?pbm_uuid=${src.pk}` });
     expect(byPk.json().pagination.count).toBe(1);
-    const desc = (await app.request({ method: 'GET', url: '/api/v3/sources/scim/?ordering=-name' })).json().results.map((s: { name: string }) => s.name);
+    const desc = (await app.request({ method: 'GET', url: '/api/v3/sources/scim/?ordering=-name' }))
+      .json()
+      .results.map((s: { name: string }) => s.name);
     expect(desc).toEqual([...desc].sort().reverse());
     expect((await app.request({ method: 'GET', url: '/api/v3/sources/scim/?ordering=token' })).statusCode).toBe(400);
   });
@@ -80,7 +102,11 @@ describe('/api/v3/sources/scim/', () => {
 
   it('is admin-only', async () => {
     const { token } = await createUser(app, 'plain');
-    for (const [method, url] of [['GET', '/api/v3/sources/scim/'], ['POST', '/api/v3/sources/scim/'], ['GET', '/api/v3/sources/scim/scim-one/']] as const) {
+    for (const [method, url] of [
+      ['GET', '/api/v3/sources/scim/'],
+      ['POST', '/api/v3/sources/scim/'],
+      ['GET', '/api/v3/sources/scim/scim-one/'],
+    ] as const) {
       const res = await app.request({ method, url, token, payload: method === 'POST' ? { name: 'x', slug: 'x' } : undefined });
       expect(res.statusCode).toBe(403);
       expect(res.json()).toEqual(PERMISSION_DENIED);

@@ -27,7 +27,11 @@ describe('/api/v3/sources/scim_users/', () => {
     const oauth = await createOAuth(app, 'not-scim');
     const wrong = await app.request({ method: 'POST', url: URL, payload: { user: zed.id, source: oauth.pk } });
     expect(wrong.json()).toEqual({ source: [`Invalid pk "${oauth.pk}" - object does not exist.`] });
-    const res = await app.request({ method: 'POST', url: URL, payload: { id: 'ext-zed', user: zed.id, source: scim.pk, attributes: { userName: 'zed' } } });
+    const res = await app.request({
+      method: 'POST',
+      url: URL,
+      payload: { id: 'ext-zed', user: zed.id, source: scim.pk, attributes: { userName: 'zed' } },
+    });
     expect(res.statusCode).toBe(201);
     expect(missingRequiredKeys('SCIMSourceUser', res.json())).toEqual([]);
     expect(res.json()).toMatchObject({ id: 'ext-zed', external_id: 'ext-zed', user: zed.id, source: scim.pk, attributes: { userName: 'zed' } });
@@ -44,7 +48,8 @@ describe('/api/v3/sources/scim_users/', () => {
   });
 
   it('filters, searches (incl. attributes), orders by username and paginates', async () => {
-    const list = async (q: string) => (await app.request({ method: 'GET', url: `${URL}${q}` })).json().results.map((l: { user_obj: { username: string } }) => l.user_obj.username);
+    const list = async (q: string) =>
+      (await app.request({ method: 'GET', url: `${URL}${q}` })).json().results.map((l: { user_obj: { username: string } }) => l.user_obj.username);
     expect(await list('')).toEqual(['amy', 'zed']);
     expect(await list('?ordering=-user__username')).toEqual(['zed', 'amy']);
     expect(await list('?source__slug=okta-scim')).toEqual(['zed']);
@@ -53,7 +58,11 @@ describe('/api/v3/sources/scim_users/', () => {
     expect(await list('?search=userName')).toEqual(['zed']);
     expect(await list('?search=amy-1')).toEqual(['amy']);
     expect((await app.request({ method: 'GET', url: `${URL}?ordering=attributes` })).statusCode).toBe(400);
-    expect((await app.request({ method: 'GET', url: `${URL}?page_size=1&page=2` })).json().pagination).toMatchObject({ count: 2, current: 2, total_pages: 2 });
+    expect((await app.request({ method: 'GET', url: `${URL}?page_size=1&page=2` })).json().pagination).toMatchObject({
+      count: 2,
+      current: 2,
+      total_pages: 2,
+    });
   });
 
   it('updates, deletes and cascades with the user', async () => {
@@ -75,7 +84,11 @@ describe('/api/v3/sources/scim_groups/', () => {
     const parent = await repos.groups.create({ name: 'parent' });
     const eng = await repos.groups.create({ name: 'engineering', parentUuid: parent.uuid });
     const ops = await repos.groups.create({ name: 'ops' });
-    const res = await app.request({ method: 'POST', url: URL, payload: { id: 'g-eng', group: eng.uuid, source: scim.pk, attributes: { displayName: 'Engineering' } } });
+    const res = await app.request({
+      method: 'POST',
+      url: URL,
+      payload: { id: 'g-eng', group: eng.uuid, source: scim.pk, attributes: { displayName: 'Engineering' } },
+    });
     expect(res.statusCode).toBe(201);
     expect(missingRequiredKeys('SCIMSourceGroup', res.json())).toEqual([]);
     expect(res.json().group_obj).toMatchObject({ pk: eng.uuid, name: 'engineering', parent: parent.uuid, parent_name: 'parent' });

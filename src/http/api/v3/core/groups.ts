@@ -1,7 +1,7 @@
 /** /api/v3/core/groups/ — authentik 2024.8 Group serializer (single parent, users_obj, roles). */
 import type { Group } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
-import { changeMembership, createGroup, deleteGroup, getGroup, listGroups, loadGroupViews, updateGroup, type GroupInput } from '../../../../services/core/groups.js';
+import { changeMembership, createGroup, deleteGroup, getGroup, listGroups, loadGroupViews, updateGroup } from '../../../../services/core/groups.js';
 import { userUid } from '../../../../services/core/users.js';
 import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
@@ -76,8 +76,8 @@ export function registerGroupRoutes(api: ApiRegistry, ctx: ServiceContext): void
       authorize: admin,
       list: (_req, q) => listGroups(ctx, q),
       get: (_req, id) => getGroup(ctx.store.repos, id),
-      create: (_req, data) => createGroup(ctx, data as GroupInput),
-      update: (_req, id, data) => updateGroup(ctx, id, data as GroupInput),
+      create: (_req, data) => createGroup(ctx, data),
+      update: (_req, id, data) => updateGroup(ctx, id, data),
       destroy: (_req, id) => deleteGroup(ctx, id),
       serialize: (_req, groups) => serializeGroups(ctx, groups),
     },
@@ -87,7 +87,14 @@ export function registerGroupRoutes(api: ApiRegistry, ctx: ServiceContext): void
     ['remove_user', false],
   ] as const) {
     api.route(
-      { method: 'POST', path: `/core/groups/:group_uuid/${action}/`, operationId: `core_groups_${action}_create`, tag: 'core', status: 204, requestBody: { type: 'object', required: ['pk'], properties: { pk: { type: 'integer' } } } },
+      {
+        method: 'POST',
+        path: `/core/groups/:group_uuid/${action}/`,
+        operationId: `core_groups_${action}_create`,
+        tag: 'core',
+        status: 204,
+        requestBody: { type: 'object', required: ['pk'], properties: { pk: { type: 'integer' } } },
+      },
       async (req) => {
         await admin(req);
         const { pk } = validateBody({ pk: { type: 'integer', required: true } }, req.body, 'create') as { pk: number };

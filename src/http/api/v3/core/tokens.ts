@@ -2,7 +2,7 @@
 import type { Token } from '../../../../domain/entities.js';
 import { TOKEN_INTENTS } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
-import { createToken, deleteToken, getToken, listTokens, setTokenKey, updateToken, viewTokenKey, type TokenInput } from '../../../../services/core/tokens.js';
+import { createToken, deleteToken, getToken, listTokens, setTokenKey, updateToken, viewTokenKey } from '../../../../services/core/tokens.js';
 import { requirePrincipal } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { validateBody, type Serializer } from '../../fields.js';
@@ -67,18 +67,31 @@ export function registerTokenRoutes(api: ApiRegistry, ctx: ServiceContext): void
       authorize: async (req) => void (await principal(req)),
       list: async (req, q) => listTokens(ctx, await principal(req), q),
       get: async (req, id) => getToken(ctx.store.repos, await principal(req), id),
-      create: async (req, data) => createToken(ctx, await principal(req), data as TokenInput),
-      update: async (req, id, data) => updateToken(ctx, await principal(req), id, data as TokenInput),
+      create: async (req, data) => createToken(ctx, await principal(req), data),
+      update: async (req, id, data) => updateToken(ctx, await principal(req), id, data),
       destroy: async (req, id) => deleteToken(ctx, await principal(req), id),
       serialize: (_req, tokens) => serializeTokens(ctx, tokens),
     },
   });
   api.route(
-    { method: 'GET', path: '/core/tokens/:identifier/view_key/', operationId: 'core_tokens_view_key_retrieve', tag: 'core', response: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } },
+    {
+      method: 'GET',
+      path: '/core/tokens/:identifier/view_key/',
+      operationId: 'core_tokens_view_key_retrieve',
+      tag: 'core',
+      response: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+    },
     async (req) => ({ key: await viewTokenKey(ctx, await principal(req), (req.params as { identifier: string }).identifier) }),
   );
   api.route(
-    { method: 'POST', path: '/core/tokens/:identifier/set_key/', operationId: 'core_tokens_set_key_create', tag: 'core', status: 204, requestBody: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } } },
+    {
+      method: 'POST',
+      path: '/core/tokens/:identifier/set_key/',
+      operationId: 'core_tokens_set_key_create',
+      tag: 'core',
+      status: 204,
+      requestBody: { type: 'object', required: ['key'], properties: { key: { type: 'string' } } },
+    },
     async (req) => {
       const { key } = validateBody({ key: { type: 'string', required: true, maxLength: 256 } }, req.body, 'create') as { key: string };
       await setTokenKey(ctx, await principal(req), (req.params as { identifier: string }).identifier, key);

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { USER_TYPES, type Group, type User } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
-import { createUser, deleteUser, getUser, listUsers, loadUserViews, updateUser, type UserInput, type UserView } from '../../../../services/core/users.js';
+import { createUser, deleteUser, getUser, listUsers, loadUserViews, updateUser, type UserView } from '../../../../services/core/users.js';
 import { requirePrincipal, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { serializerSchemas, type Serializer } from '../../fields.js';
@@ -41,13 +41,32 @@ const listSpec: ListSpec = {
     groups_by_name: { type: 'string', multi: true },
     groups_by_pk: { type: 'uuid', multi: true },
   },
-  ordering: { pk: 'id', username: 'username', name: 'name', email: 'email', is_active: 'is_active', last_login: 'last_login', date_joined: 'date_joined', path: 'path', type: 'type', uuid: 'uuid' },
+  ordering: {
+    pk: 'id',
+    username: 'username',
+    name: 'name',
+    email: 'email',
+    is_active: 'is_active',
+    last_login: 'last_login',
+    date_joined: 'date_joined',
+    path: 'path',
+    type: 'type',
+    uuid: 'uuid',
+  },
   defaultOrdering: ['username'],
   search: true,
 };
 
 export function serializeUserGroup(g: Group, parentName: string | null): Record<string, unknown> {
-  return { pk: g.uuid, num_pk: g.numPk, name: g.name, is_superuser: g.isSuperuser, parent: g.parentUuid, parent_name: parentName, attributes: g.attributes };
+  return {
+    pk: g.uuid,
+    num_pk: g.numPk,
+    name: g.name,
+    is_superuser: g.isSuperuser,
+    parent: g.parentUuid,
+    parent_name: parentName,
+    attributes: g.attributes,
+  };
 }
 
 export function serializeUserView(v: UserView, parentNames: Map<string, string>): Record<string, unknown> {
@@ -100,7 +119,13 @@ export async function serializeUsers(ctx: ServiceContext, users: User[]): Promis
 
 export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void {
   api.route(
-    { method: 'GET', path: '/core/users/me/', operationId: 'core_users_me_retrieve', tag: 'core', response: { type: 'object', properties: { user: serializerSchemas(userSerializer).response } } },
+    {
+      method: 'GET',
+      path: '/core/users/me/',
+      operationId: 'core_users_me_retrieve',
+      tag: 'core',
+      response: { type: 'object', properties: { user: serializerSchemas(userSerializer).response } },
+    },
     async (req) => {
       const p = await requirePrincipal(ctx, req);
       const [view] = await loadUserViews(ctx.store.repos, ctx.installId, [p.user]);
@@ -118,8 +143,8 @@ export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void 
       authorize: superuserOnly(ctx),
       list: (_req, q) => listUsers(ctx, q),
       get: (_req, id) => getUser(ctx.store.repos, id),
-      create: (_req, data) => createUser(ctx, data as UserInput),
-      update: (_req, id, data) => updateUser(ctx, id, data as UserInput),
+      create: (_req, data) => createUser(ctx, data),
+      update: (_req, id, data) => updateUser(ctx, id, data),
       destroy: async (req: FastifyRequest, id) => deleteUser(ctx, await requirePrincipal(ctx, req), id),
       serialize: (_req, users) => serializeUsers(ctx, users),
     },

@@ -9,7 +9,6 @@ import {
   listSourceMappings,
   sourceMappingUsedBy,
   updateSourceMapping,
-  type PropertyMappingData,
 } from '../../../../services/sources/property-mappings.js';
 import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
@@ -66,8 +65,8 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: PropertyMappingKi
       authorize: superuserOnly(ctx),
       list: (_req, q) => listSourceMappings(ctx, kind, q),
       get: (_req, id) => getSourceMapping(ctx.store.repos, kind, id),
-      create: (_req, data) => createSourceMapping(ctx, kind, data as PropertyMappingData),
-      update: (_req, id, data) => updateSourceMapping(ctx, kind, id, data as PropertyMappingData),
+      create: (_req, data) => createSourceMapping(ctx, kind, data),
+      update: (_req, id, data) => updateSourceMapping(ctx, kind, id, data),
       destroy: (_req, id) => deleteSourceMapping(ctx, kind, id),
       usedBy: (_req, id) => sourceMappingUsedBy(ctx, kind, id),
       serialize: async (_req, items) => items.map(serializeSourceMapping),

@@ -2,7 +2,16 @@
 import type { ServiceContext } from '../../../../services/context.js';
 import { SOURCE_MODULES } from '../../../../sources/modules.js';
 import type { SourceKind } from '../../../../sources/kinds.js';
-import { deleteSource, getSource, listSources, setIconFile, setIconUrl, sourceTypes, usedBySource, userSettings } from '../../../../services/sources/sources.js';
+import {
+  deleteSource,
+  getSource,
+  listSources,
+  setIconFile,
+  setIconUrl,
+  sourceTypes,
+  usedBySource,
+  userSettings,
+} from '../../../../services/sources/sources.js';
 import type { Source } from '../../../../storage/source-ports.js';
 import { requirePrincipal, requireSuperuser, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
@@ -25,14 +34,26 @@ const relationsOf = (kind: SourceKind) => (kind === 'inbuilt' ? undefined : SOUR
 
 export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): void {
   api.route(
-    { method: 'GET', path: '/sources/all/types/', operationId: 'sources_all_types_list', tag: 'sources', response: { type: 'array', items: { type: 'object' } } },
+    {
+      method: 'GET',
+      path: '/sources/all/types/',
+      operationId: 'sources_all_types_list',
+      tag: 'sources',
+      response: { type: 'array', items: { type: 'object' } },
+    },
     async (req) => {
       await requireSuperuser(ctx, req);
       return sourceTypes();
     },
   );
   api.route(
-    { method: 'GET', path: '/sources/all/user_settings/', operationId: 'sources_all_user_settings_list', tag: 'sources', response: { type: 'array', items: { type: 'object' } } },
+    {
+      method: 'GET',
+      path: '/sources/all/user_settings/',
+      operationId: 'sources_all_user_settings_list',
+      tag: 'sources',
+      response: { type: 'array', items: { type: 'object' } },
+    },
     async (req) => {
       // Usable by every authenticated user (docs/behaviour.md#permissions).
       await requirePrincipal(ctx, req);
@@ -56,7 +77,13 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
     },
   });
   api.route(
-    { method: 'POST', path: '/sources/all/:slug/set_icon/', operationId: 'sources_all_set_icon_create', tag: 'sources', requestBody: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, clear: { type: 'boolean' } } } },
+    {
+      method: 'POST',
+      path: '/sources/all/:slug/set_icon/',
+      operationId: 'sources_all_set_icon_create',
+      tag: 'sources',
+      requestBody: { type: 'object', properties: { file: { type: 'string', format: 'binary' }, clear: { type: 'boolean' } } },
+    },
     async (req) => {
       await requireSuperuser(ctx, req);
       await setIconFile(ctx, slugOf(req), await readIconForm(req));
@@ -64,7 +91,13 @@ export function registerAllSourceRoutes(api: ApiRegistry, ctx: ServiceContext): 
     },
   );
   api.route(
-    { method: 'POST', path: '/sources/all/:slug/set_icon_url/', operationId: 'sources_all_set_icon_url_create', tag: 'sources', requestBody: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } } },
+    {
+      method: 'POST',
+      path: '/sources/all/:slug/set_icon_url/',
+      operationId: 'sources_all_set_icon_url_create',
+      tag: 'sources',
+      requestBody: { type: 'object', required: ['url'], properties: { url: { type: 'string' } } },
+    },
     async (req) => {
       await requireSuperuser(ctx, req);
       const { url } = validateBody({ url: { type: 'url', required: true } }, req.body, 'create') as { url: string };

@@ -6,7 +6,6 @@ import {
   getGroupConnection,
   listGroupConnections,
   updateGroupConnection,
-  type GroupConnectionData,
   type GroupConnectionKind,
 } from '../../../../services/sources/group-connections.js';
 import type { GroupConnection } from '../../../../storage/source-ports.js';
@@ -26,8 +25,17 @@ const serializer: Serializer = {
 };
 
 async function serialize(ctx: ServiceContext, items: GroupConnection[]): Promise<Record<string, unknown>[]> {
-  const sources = await nestedSources(ctx, items.map((c) => c.sourceUuid));
-  return items.map((c) => ({ pk: c.id, group: c.groupUuid, source: sources.get(c.sourceUuid), identifier: c.identifier, created: c.created.toISOString() }));
+  const sources = await nestedSources(
+    ctx,
+    items.map((c) => c.sourceUuid),
+  );
+  return items.map((c) => ({
+    pk: c.id,
+    group: c.groupUuid,
+    source: sources.get(c.sourceUuid),
+    identifier: c.identifier,
+    created: c.created.toISOString(),
+  }));
 }
 
 function register(api: ApiRegistry, ctx: ServiceContext, kind: GroupConnectionKind): void {
@@ -42,8 +50,8 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: GroupConnectionKi
       authorize: superuserOnly(ctx),
       list: (_req, q) => listGroupConnections(ctx, kind, q),
       get: (_req, id) => getGroupConnection(ctx.store.repos, kind, id),
-      create: (_req, data) => createGroupConnection(ctx, kind, data as GroupConnectionData),
-      update: (_req, id, data) => updateGroupConnection(ctx, kind, id, data as GroupConnectionData),
+      create: (_req, data) => createGroupConnection(ctx, kind, data),
+      update: (_req, id, data) => updateGroupConnection(ctx, kind, id, data),
       destroy: (_req, id) => deleteGroupConnection(ctx, kind, id),
       serialize: (_req, items) => serialize(ctx, items),
     },

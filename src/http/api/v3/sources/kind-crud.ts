@@ -32,7 +32,7 @@ export function kindListSpec(kind: ConcreteKind): ListSpec {
   const d: SourceKindDescriptor = SOURCE_KINDS[kind];
   const list = d.list;
   const pick = <T>(all: Record<string, T>, names: string[] | undefined) => (names ? Object.fromEntries(names.map((n) => [n, all[n]])) : all);
-  const own = Object.entries(d.fields as Serializer).filter(([, spec]) => spec.filter);
+  const own = Object.entries(d.fields).filter(([, spec]) => spec.filter);
   return {
     filters: {
       ...pick(BASE_SOURCE_FILTERS, list?.baseFilters),
@@ -57,7 +57,12 @@ function kindSerializerFn<K extends ConcreteKind>(ctx: ServiceContext, module: S
   return async (req, sources) => {
     const computed = module.computed ? await module.computed(ctx, req, sources) : [];
     return sources.map((s, i) => {
-      const values: Record<string, unknown> = { ...serializeSource(s), group_matching_mode: s.groupMatchingMode, ...(s.settings as Record<string, unknown>), ...computed[i] };
+      const values: Record<string, unknown> = {
+        ...serializeSource(s),
+        group_matching_mode: s.groupMatchingMode,
+        ...(s.settings as Record<string, unknown>),
+        ...computed[i],
+      };
       return Object.fromEntries(shown.map(([name]) => [name, values[name] ?? null]));
     });
   };

@@ -33,9 +33,10 @@ export async function readIconForm(req: FastifyRequest): Promise<IconForm> {
       throw ValidationError.nonField('Multipart form parse error.');
     }
     const file = form.get('file');
-    const clear = String(form.get('clear') ?? 'false').toLowerCase() === 'true';
+    const clearField = form.get('clear');
+    const clear = typeof clearField === 'string' && clearField.toLowerCase() === 'true';
     return { file: file && typeof file !== 'string' ? Buffer.from(await file.arrayBuffer()) : null, clear };
   }
-  const clear = String(body?.clear ?? 'false').toLowerCase() === 'true';
+  const clear = body?.clear === true || (typeof body?.clear === 'string' && body.clear.toLowerCase() === 'true');
   return { file: null, clear };
 }

@@ -11,7 +11,6 @@ import {
   listUserConnections,
   updateUserConnection,
   type ConnectionKind,
-  type UserConnectionData,
 } from '../../../../services/sources/user-connections.js';
 import type { UserConnection } from '../../../../storage/source-ports.js';
 import { requirePrincipal } from '../../../auth.js';
@@ -24,7 +23,10 @@ import { CONNECTION_KINDS, SOURCE_KINDS } from '../../../../sources/kinds.js';
 import { serializeSource } from './base.js';
 
 export const connectionListSpec = (owner: 'user' | 'group'): ListSpec => ({
-  filters: owner === 'user' ? { user: { type: 'integer', choice: true }, source__slug: { type: 'string' } } : { group: { type: 'uuid', choice: true }, source__slug: { type: 'string' } },
+  filters:
+    owner === 'user'
+      ? { user: { type: 'integer', choice: true }, source__slug: { type: 'string' } }
+      : { group: { type: 'uuid', choice: true }, source__slug: { type: 'string' } },
   ordering: { source__slug: 'source__slug', pk: 'pk' },
   defaultOrdering: ['source__slug', 'pk'],
   search: true,
@@ -52,7 +54,10 @@ export async function nestedSources(ctx: ServiceContext, uuids: string[]): Promi
 }
 
 async function serialize(ctx: ServiceContext, kind: ConnectionKind, items: UserConnection[]): Promise<Record<string, unknown>[]> {
-  const sources = await nestedSources(ctx, items.map((c) => c.sourceUuid));
+  const sources = await nestedSources(
+    ctx,
+    items.map((c) => c.sourceUuid),
+  );
   return items.map((c) => {
     const out: Record<string, unknown> = {
       pk: c.id,
@@ -73,12 +78,12 @@ function register(api: ApiRegistry, ctx: ServiceContext, kind: ConnectionKind): 
     authorize: async (req) => void (await principal(req)),
     list: async (req, q) => listUserConnections(ctx, await principal(req), kind, q),
     get: async (req, id) => getUserConnection(ctx.store.repos, await principal(req), kind, id),
-    update: async (req, id, data) => updateUserConnection(ctx, await principal(req), kind, id, data as UserConnectionData),
+    update: async (req, id, data) => updateUserConnection(ctx, await principal(req), kind, id, data),
     destroy: async (req, id) => deleteUserConnection(ctx, await principal(req), kind, id),
     usedBy: async (req, id) => (await getUserConnection(ctx.store.repos, await principal(req), kind, id), []),
     serialize: (_req, items) => serialize(ctx, kind, items),
   };
-  if (kind !== null) handlers.create = async (req, data) => createUserConnection(ctx, await principal(req), kind, data as UserConnectionData);
+  if (kind !== null) handlers.create = async (req, data) => createUserConnection(ctx, await principal(req), kind, data);
   registerCrud<UserConnection>(api, {
     basePath: `/sources/user_connections/${kind ?? 'all'}/`,
     lookup: 'id',

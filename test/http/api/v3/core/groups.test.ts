@@ -26,7 +26,17 @@ const superuserOf = async (user: User) => (await app.request({ method: 'GET', ur
 describe('CRUD', () => {
   it('creates with defaults and every key the client requires', async () => {
     const g = await createGroup({ name: 'gr-plain' });
-    expect(g).toMatchObject({ name: 'gr-plain', is_superuser: false, parent: null, parent_name: null, users: [], users_obj: [], attributes: {}, roles: [], roles_obj: [] });
+    expect(g).toMatchObject({
+      name: 'gr-plain',
+      is_superuser: false,
+      parent: null,
+      parent_name: null,
+      users: [],
+      users_obj: [],
+      attributes: {},
+      roles: [],
+      roles_obj: [],
+    });
     expect(g.pk).toMatch(/^[0-9a-f-]{36}$/);
     expect(typeof g.num_pk).toBe('number');
     expect(missingRequiredKeys('Group', g)).toEqual([]);
@@ -95,7 +105,15 @@ describe('members', () => {
     const g = await createGroup({ name: 'gr-members', users: [bob.id, ann.id] });
     expect(g.users).toEqual([ann.id, bob.id]);
     expect(g.users_obj).toHaveLength(2);
-    expect(g.users_obj[0]).toMatchObject({ pk: ann.id, username: 'gr-ann', name: 'Ann', email: 'ann@example.com', is_active: true, last_login: null, attributes: {} });
+    expect(g.users_obj[0]).toMatchObject({
+      pk: ann.id,
+      username: 'gr-ann',
+      name: 'Ann',
+      email: 'ann@example.com',
+      is_active: true,
+      last_login: null,
+      attributes: {},
+    });
     expect(g.users_obj[0].uid).toMatch(/^[0-9a-f]{64}$/);
     for (const m of g.users_obj) expect(missingRequiredKeys('GroupMember', m)).toEqual([]);
     const replaced = await req('PATCH', `${g.pk}/`, { users: [bob.id] });

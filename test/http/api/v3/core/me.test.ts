@@ -103,7 +103,14 @@ describe('authorization', () => {
 
 describe('/core/users/me/', () => {
   function expectSelf(body: { user: Record<string, unknown> }, user: User): void {
-    expect(body.user).toMatchObject({ pk: user.id, username: user.username, name: user.name, email: user.email, is_active: true, is_superuser: false });
+    expect(body.user).toMatchObject({
+      pk: user.id,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      is_active: true,
+      is_superuser: false,
+    });
   }
 
   it('answers a normal user with a token', async () => {

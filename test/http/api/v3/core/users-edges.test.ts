@@ -31,7 +31,10 @@ afterAll(async () => app?.close());
 async function list(query: string): Promise<string[]> {
   const res = await app.request({ method: 'GET', url: `/api/v3/core/users/?ordering=username&${query}` });
   expect(res.statusCode, `${query}: ${res.body}`).toBe(200);
-  return res.json().results.map((u: { username: string }) => u.username).filter((n: string) => n.startsWith('ue-'));
+  return res
+    .json()
+    .results.map((u: { username: string }) => u.username)
+    .filter((n: string) => n.startsWith('ue-'));
 }
 
 const create = (payload: unknown) => app.request({ method: 'POST', url: '/api/v3/core/users/', payload: payload as object });
@@ -96,7 +99,11 @@ describe('validation messages (DRF wording)', () => {
     ['blank username', { username: '', name: 'x' }, { username: ['This field may not be blank.'] }],
     ['null name', { username: 'ue-n', name: null }, { name: ['This field may not be null.'] }],
     ['bad boolean', { username: 'ue-b', name: 'x', is_active: 'maybe' }, { is_active: ['Must be a valid boolean.'] }],
-    ['attributes not a dict', { username: 'ue-a', name: 'x', attributes: 'str' }, { attributes: ['Expected a dictionary of items but got type "str".'] }],
+    [
+      'attributes not a dict',
+      { username: 'ue-a', name: 'x', attributes: 'str' },
+      { attributes: ['Expected a dictionary of items but got type "str".'] },
+    ],
     ['groups not a list', { username: 'ue-g', name: 'x', groups: 'abc' }, { groups: ['Expected a list of items but got type "str".'] }],
     ['duplicate username', { username: 'ue-ann', name: 'x' }, { username: ['This field must be unique.'] }],
     ['leading slash in path', { username: 'ue-p', name: 'x', path: '/abs' }, { path: ['No leading or trailing slashes allowed.'] }],
@@ -173,11 +180,19 @@ describe('round trips', () => {
   it('serves groups_obj with parent names and every key the client requires', async () => {
     const res = await app.request({ method: 'GET', url: `/api/v3/core/users/${cat.id}/` });
     expect(missingRequiredKeys('User', res.json())).toEqual([]);
-    expect(res.json()).toMatchObject({ is_superuser: true, groups: [child], groups_obj: [{ pk: child, name: 'ue-child', parent: admins, parent_name: 'ue-admins' }] });
+    expect(res.json()).toMatchObject({
+      is_superuser: true,
+      groups: [child],
+      groups_obj: [{ pk: child, name: 'ue-child', parent: admins, parent_name: 'ue-admins' }],
+    });
   });
 
   it('puts a full update and replaces group membership', async () => {
-    const res = await app.request({ method: 'PUT', url: `/api/v3/core/users/${dan.id}/`, payload: { username: 'ue-dan', name: 'Daniel', groups: [staff] } });
+    const res = await app.request({
+      method: 'PUT',
+      url: `/api/v3/core/users/${dan.id}/`,
+      payload: { username: 'ue-dan', name: 'Daniel', groups: [staff] },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ name: 'Daniel', groups: [staff], is_superuser: false });
     const missing = await app.request({ method: 'PUT', url: `/api/v3/core/users/${dan.id}/`, payload: { name: 'x' } });

@@ -26,7 +26,11 @@ describe('/api/v3/core/users/', () => {
   });
 
   it('creates, updates and deletes a user', async () => {
-    const created = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: { username: 'alice', name: 'Alice', email: 'alice@example.com' } });
+    const created = await app.request({
+      method: 'POST',
+      url: '/api/v3/core/users/',
+      payload: { username: 'alice', name: 'Alice', email: 'alice@example.com' },
+    });
     expect(created.statusCode).toBe(201);
     const pk = created.json().pk;
     const patched = await app.request({ method: 'PATCH', url: `/api/v3/core/users/${pk}/`, payload: { name: 'Alice B.' } });
@@ -46,7 +50,12 @@ describe('/api/v3/core/users/', () => {
   });
 
   it('answers malformed JSON with 400', async () => {
-    const res = await app.request({ method: 'POST', url: '/api/v3/core/users/', payload: '{"username":', headers: { 'content-type': 'application/json' } });
+    const res = await app.request({
+      method: 'POST',
+      url: '/api/v3/core/users/',
+      payload: '{"username":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().detail).toMatch(/^JSON parse error/);
   });

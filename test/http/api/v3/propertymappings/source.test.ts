@@ -10,9 +10,27 @@ beforeAll(async () => {
 afterAll(async () => app?.close());
 
 const KINDS = [
-  ['oauth', 'OAuthSourcePropertyMapping', 'ak-property-mapping-source-oauth-form', 'OAuth Source Property Mapping', 'authentik_sources_oauth.oauthsourcepropertymapping'],
-  ['saml', 'SAMLSourcePropertyMapping', 'ak-property-mapping-source-saml-form', 'SAML Source Property Mapping', 'authentik_sources_saml.samlsourcepropertymapping'],
-  ['scim', 'SCIMSourcePropertyMapping', 'ak-property-mapping-source-scim-form', 'SCIM Source Property Mapping', 'authentik_sources_scim.scimsourcepropertymapping'],
+  [
+    'oauth',
+    'OAuthSourcePropertyMapping',
+    'ak-property-mapping-source-oauth-form',
+    'OAuth Source Property Mapping',
+    'authentik_sources_oauth.oauthsourcepropertymapping',
+  ],
+  [
+    'saml',
+    'SAMLSourcePropertyMapping',
+    'ak-property-mapping-source-saml-form',
+    'SAML Source Property Mapping',
+    'authentik_sources_saml.samlsourcepropertymapping',
+  ],
+  [
+    'scim',
+    'SCIMSourcePropertyMapping',
+    'ak-property-mapping-source-scim-form',
+    'SCIM Source Property Mapping',
+    'authentik_sources_scim.scimsourcepropertymapping',
+  ],
 ] as const;
 
 describe('/api/v3/propertymappings/source/{oauth,saml,scim}/', () => {
@@ -34,9 +52,15 @@ describe('/api/v3/propertymappings/source/{oauth,saml,scim}/', () => {
   }
 
   it('keeps kinds apart, names unique across kinds, and validates required fields', async () => {
-    const oauth = (await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/oauth/', payload: { name: 'shared', expression: 'return {}' } })).json();
+    const oauth = (
+      await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/oauth/', payload: { name: 'shared', expression: 'return {}' } })
+    ).json();
     expect((await app.request({ method: 'GET', url: `/api/v3/propertymappings/source/saml/${oauth.pk}/` })).statusCode).toBe(404);
-    const dup = await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/saml/', payload: { name: 'shared', expression: 'return {}' } });
+    const dup = await app.request({
+      method: 'POST',
+      url: '/api/v3/propertymappings/source/saml/',
+      payload: { name: 'shared', expression: 'return {}' },
+    });
     expect(dup.json()).toEqual({ name: ['property mapping with this name already exists.'] });
     const missing = await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/saml/', payload: {} });
     expect(missing.json()).toEqual({ name: ['This field is required.'], expression: ['This field is required.'] });
@@ -45,7 +69,12 @@ describe('/api/v3/propertymappings/source/{oauth,saml,scim}/', () => {
   it('filters by name and managed, searches, orders; used_by lists the sources using it', async () => {
     const url = '/api/v3/propertymappings/source/scim/';
     for (const name of ['b-map', 'a-map', 'c-map']) await app.request({ method: 'POST', url, payload: { name, expression: 'return {}' } });
-    await app.ctx.store.repos.propertyMappings.create({ kind: 'scim', name: 'managed-map', expression: 'return {}', managed: 'goauthentik.io/sources/scim/user' });
+    await app.ctx.store.repos.propertyMappings.create({
+      kind: 'scim',
+      name: 'managed-map',
+      expression: 'return {}',
+      managed: 'goauthentik.io/sources/scim/user',
+    });
     const names = async (q: string) => (await app.request({ method: 'GET', url: `${url}${q}` })).json().results.map((m: { name: string }) => m.name);
     expect(await names('')).toEqual(['a-map', 'b-map', 'c-map', 'managed-map']);
     expect(await names('?ordering=-name')).toEqual(['managed-map', 'c-map', 'b-map', 'a-map']);
@@ -56,10 +85,14 @@ describe('/api/v3/propertymappings/source/{oauth,saml,scim}/', () => {
     expect(await names('?managed__isnull=false')).toEqual(['managed-map']);
     expect((await app.request({ method: 'GET', url: `${url}?ordering=expression` })).statusCode).toBe(400);
 
-    const oauthMap = (await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/oauth/', payload: { name: 'used', expression: 'return {}' } })).json();
+    const oauthMap = (
+      await app.request({ method: 'POST', url: '/api/v3/propertymappings/source/oauth/', payload: { name: 'used', expression: 'return {}' } })
+    ).json();
     const src = await createOAuth(app, 'uses-it', { user_property_mappings: [oauthMap.pk] });
     const usedBy = await app.request({ method: 'GET', url: `/api/v3/propertymappings/source/oauth/${oauthMap.pk}/used_by/` });
-    expect(usedBy.json()).toEqual([{ app: 'authentik_sources_oauth', model_name: 'oauthsource', pk: src.pk, name: src.name, action: 'cascade_many' }]);
+    expect(usedBy.json()).toEqual([
+      { app: 'authentik_sources_oauth', model_name: 'oauthsource', pk: src.pk, name: src.name, action: 'cascade_many' },
+    ]);
     await app.request({ method: 'DELETE', url: `/api/v3/propertymappings/source/oauth/${oauthMap.pk}/` });
     expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/uses-it/' })).json().user_property_mappings).toEqual([]);
   });

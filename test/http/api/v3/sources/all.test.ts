@@ -14,16 +14,28 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 
-function multipart(fields: Record<string, string | { filename: string; type: string; data: Buffer }>): { payload: Buffer; headers: Record<string, string> } {
+function multipart(fields: Record<string, string | { filename: string; type: string; data: Buffer }>): {
+  payload: Buffer;
+  headers: Record<string, string>;
+} {
   const boundary = '----tributary-test-boundary';
   const parts: Buffer[] = [];
   for (const [name, value] of Object.entries(fields)) {
     if (typeof value === 'string') {
       parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
     } else {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: ${value.type}\r\n\r\n`), value.data, Buffer.from('\r\n'));
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: ${value.type}\r\n\r\n`,
+        ),
+        value.data,
+        Buffer.from('\r\n'),
+      );
     }
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -39,9 +51,25 @@ describe('/api/v3/sources/all/', () => {
     expect(body.results.map((s: { name: string }) => s.name)).toEqual(['Alpha', 'SCIM mid-scim', 'Zeta', 'authentik Built-in']);
     for (const s of body.results) expect(missingRequiredKeys('Source', s)).toEqual([]);
     const builtIn = body.results[3];
-    expect(builtIn).toMatchObject({ component: '', verbose_name: 'Source', verbose_name_plural: 'Sources', meta_model_name: 'authentik_core.source', managed: 'goauthentik.io/sources/inbuilt', icon: null });
-    expect(body.results[0]).toMatchObject({ component: 'ak-source-saml-form', verbose_name: 'SAML Source', verbose_name_plural: 'SAML Sources', meta_model_name: 'authentik_sources_saml.samlsource' });
-    expect(body.results[2]).toMatchObject({ component: 'ak-source-oauth-form', verbose_name: 'OAuth Source', meta_model_name: 'authentik_sources_oauth.oauthsource' });
+    expect(builtIn).toMatchObject({
+      component: '',
+      verbose_name: 'Source',
+      verbose_name_plural: 'Sources',
+      meta_model_name: 'authentik_core.source',
+      managed: 'goauthentik.io/sources/inbuilt',
+      icon: null,
+    });
+    expect(body.results[0]).toMatchObject({
+      component: 'ak-source-saml-form',
+      verbose_name: 'SAML Source',
+      verbose_name_plural: 'SAML Sources',
+      meta_model_name: 'authentik_sources_saml.samlsource',
+    });
+    expect(body.results[2]).toMatchObject({
+      component: 'ak-source-oauth-form',
+      verbose_name: 'OAuth Source',
+      meta_model_name: 'authentik_sources_oauth.oauthsource',
+    });
   });
 
   it('filters, searches and orders', async () => {
@@ -94,8 +122,20 @@ describe('/api/v3/sources/all/', () => {
     const res = await app.request({ method: 'GET', url: '/api/v3/sources/all/user_settings/', token: userToken });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([
-      { object_uid: 'alpha-saml', component: 'ak-user-settings-source-saml', title: 'Alpha', configure_url: '/source/saml/alpha-saml/', icon_url: null },
-      { object_uid: 'zeta-oauth', component: 'ak-user-settings-source-oauth', title: 'Zeta', configure_url: '/source/oauth/login/zeta-oauth/', icon_url: null },
+      {
+        object_uid: 'alpha-saml',
+        component: 'ak-user-settings-source-saml',
+        title: 'Alpha',
+        configure_url: '/source/saml/alpha-saml/',
+        icon_url: null,
+      },
+      {
+        object_uid: 'zeta-oauth',
+        component: 'ak-user-settings-source-oauth',
+        title: 'Zeta',
+        configure_url: '/source/oauth/login/zeta-oauth/',
+        icon_url: null,
+      },
     ]);
     for (const s of res.json()) expect(missingRequiredKeys('UserSetting', s)).toEqual([]);
     const anonymous = await app.request({ method: 'GET', url: '/api/v3/sources/all/user_settings/', token: null });
@@ -103,7 +143,12 @@ describe('/api/v3/sources/all/', () => {
   });
 
   it('is admin-only apart from user_settings', async () => {
-    for (const url of ['/api/v3/sources/all/', '/api/v3/sources/all/alpha-saml/', '/api/v3/sources/all/types/', '/api/v3/sources/all/alpha-saml/used_by/']) {
+    for (const url of [
+      '/api/v3/sources/all/',
+      '/api/v3/sources/all/alpha-saml/',
+      '/api/v3/sources/all/types/',
+      '/api/v3/sources/all/alpha-saml/used_by/',
+    ]) {
       const res = await app.request({ method: 'GET', url, token: userToken });
       expect(res.statusCode, url).toBe(403);
       expect(res.json()).toEqual(PERMISSION_DENIED);
@@ -113,7 +158,11 @@ describe('/api/v3/sources/all/', () => {
   });
 
   it('sets the icon from a URL and clears it', async () => {
-    const set = await app.request({ method: 'POST', url: '/api/v3/sources/all/zeta-oauth/set_icon_url/', payload: { url: 'https://cdn.example.com/z.png' } });
+    const set = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/all/zeta-oauth/set_icon_url/',
+      payload: { url: 'https://cdn.example.com/z.png' },
+    });
     expect(set.statusCode).toBe(200);
     expect((await app.request({ method: 'GET', url: '/api/v3/sources/all/zeta-oauth/' })).json().icon).toBe('https://cdn.example.com/z.png');
     const bad = await app.request({ method: 'POST', url: '/api/v3/sources/all/zeta-oauth/set_icon_url/', payload: { url: 'not a url' } });
@@ -125,9 +174,15 @@ describe('/api/v3/sources/all/', () => {
   });
 
   it('accepts image uploads and rejects anything else', async () => {
-    const ok = await app.request({ method: 'POST', url: '/api/v3/sources/all/alpha-saml/set_icon/', ...multipart({ file: { filename: 'i.png', type: 'image/png', data: PNG } }) });
+    const ok = await app.request({
+      method: 'POST',
+      url: '/api/v3/sources/all/alpha-saml/set_icon/',
+      ...multipart({ file: { filename: 'i.png', type: 'image/png', data: PNG } }),
+    });
     expect(ok.statusCode).toBe(200);
-    expect((await app.request({ method: 'GET', url: '/api/v3/sources/all/alpha-saml/' })).json().icon).toBe(`data:image/png;base64,${PNG.toString('base64')}`);
+    expect((await app.request({ method: 'GET', url: '/api/v3/sources/all/alpha-saml/' })).json().icon).toBe(
+      `data:image/png;base64,${PNG.toString('base64')}`,
+    );
     const html = await app.request({
       method: 'POST',
       url: '/api/v3/sources/all/alpha-saml/set_icon/',
@@ -146,7 +201,13 @@ describe('/api/v3/sources/all/', () => {
     const res = await app.request({ method: 'GET', url: '/api/v3/sources/all/zeta-oauth/used_by/' });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual([
-      { app: 'authentik_sources_oauth', model_name: 'useroauthsourceconnection', pk: String(conn.id), name: 'User-source connection (user=linked, source=zeta-oauth)', action: 'cascade' },
+      {
+        app: 'authentik_sources_oauth',
+        model_name: 'useroauthsourceconnection',
+        pk: String(conn.id),
+        name: 'User-source connection (user=linked, source=zeta-oauth)',
+        action: 'cascade',
+      },
     ]);
     for (const u of res.json()) expect(missingRequiredKeys('UsedBy', u)).toEqual([]);
   });

@@ -22,7 +22,11 @@ afterAll(async () => app?.close());
 describe('/api/v3/sources/group_connections/{oauth,saml}/', () => {
   it('creates (admins), lists with the nested source, filters, searches and orders', async () => {
     const missing = await app.request({ method: 'POST', url: URL, payload: {} });
-    expect(missing.json()).toEqual({ group: ['This field is required.'], source: ['This field is required.'], identifier: ['This field is required.'] });
+    expect(missing.json()).toEqual({
+      group: ['This field is required.'],
+      source: ['This field is required.'],
+      identifier: ['This field is required.'],
+    });
     const wrongKind = await app.request({ method: 'POST', url: URL, payload: { group: admins, source: saml.pk, identifier: '1' } });
     expect(wrongKind.json()).toEqual({ source: [`Invalid pk "${saml.pk}" - object does not exist.`] });
     const a = await app.request({ method: 'POST', url: URL, payload: { group: admins, source: oauth.pk, identifier: '100' } });
@@ -33,10 +37,15 @@ describe('/api/v3/sources/group_connections/{oauth,saml}/', () => {
     const dup = await app.request({ method: 'POST', url: URL, payload: { group: admins, source: oauth.pk, identifier: '300' } });
     expect(dup.statusCode).toBe(400);
     expect(dup.json()).toEqual({ non_field_errors: ['The fields group, source must make a unique set.'] });
-    const dupId = await app.request({ method: 'POST', url: URL, payload: { group: (await app.ctx.store.repos.groups.create({ name: 'x' })).uuid, source: oauth.pk, identifier: '100' } });
+    const dupId = await app.request({
+      method: 'POST',
+      url: URL,
+      payload: { group: (await app.ctx.store.repos.groups.create({ name: 'x' })).uuid, source: oauth.pk, identifier: '100' },
+    });
     expect(dupId.json()).toEqual({ identifier: ['A connection with this identifier already exists for this source.'] });
 
-    const list = async (q: string) => (await app.request({ method: 'GET', url: `${URL}${q}` })).json().results.map((c: { identifier: string }) => c.identifier);
+    const list = async (q: string) =>
+      (await app.request({ method: 'GET', url: `${URL}${q}` })).json().results.map((c: { identifier: string }) => c.identifier);
     expect(await list('')).toEqual(['100', '200']);
     expect(await list('?ordering=-pk')).toEqual(['200', '100']);
     expect(await list(`?group=${devs}`)).toEqual(['200']);
@@ -52,7 +61,9 @@ describe('/api/v3/sources/group_connections/{oauth,saml}/', () => {
     const first = list[0];
     const patched = await app.request({ method: 'PATCH', url: `${URL}${first.pk}/`, payload: { identifier: '101' } });
     expect(patched.json().identifier).toBe('101');
-    expect((await app.request({ method: 'GET', url: `/api/v3/sources/group_connections/saml/${first.pk}/` })).json()).toEqual({ detail: 'No GroupSAMLSourceConnection matches the given query.' });
+    expect((await app.request({ method: 'GET', url: `/api/v3/sources/group_connections/saml/${first.pk}/` })).json()).toEqual({
+      detail: 'No GroupSAMLSourceConnection matches the given query.',
+    });
     expect((await app.request({ method: 'GET', url: `${URL}${first.pk}/used_by/` })).json()).toEqual([]);
     await app.ctx.store.repos.groups.delete(devs);
     expect((await app.request({ method: 'GET', url: URL })).json().pagination.count).toBe(1);

@@ -38,7 +38,13 @@ export async function createSaml(app: TestApp, slug: string, extra: Record<strin
   const res = await app.request({
     method: 'POST',
     url: '/api/v3/sources/saml/',
-    payload: { name: `SAML ${slug}`, slug, sso_url: 'https://idp.example.com/sso', pre_authentication_flow: await flowUuid(app, 'default-source-pre-authentication'), ...extra },
+    payload: {
+      name: `SAML ${slug}`,
+      slug,
+      sso_url: 'https://idp.example.com/sso',
+      pre_authentication_flow: await flowUuid(app, 'default-source-pre-authentication'),
+      ...extra,
+    },
   });
   if (res.statusCode !== 201) throw new Error(`createSaml ${res.statusCode}: ${res.body}`);
   return res.json();

@@ -38,7 +38,13 @@ describe('admin CRUD', () => {
     expect(body.pagination.count).toBe(2);
     for (const c of body.results) expect(missingRequiredKeys('UserOAuthSourceConnection', c)).toEqual([]);
     expect(body.results[0]).toMatchObject({ pk: aliceConn, user: alice.id, identifier: 'alice-gh', expires: null });
-    expect(body.results[0].source).toMatchObject({ pk: oauth.pk, slug: 'github-corp', component: 'ak-source-oauth-form', meta_model_name: 'authentik_sources_oauth.oauthsource', icon: null });
+    expect(body.results[0].source).toMatchObject({
+      pk: oauth.pk,
+      slug: 'github-corp',
+      component: 'ak-source-oauth-form',
+      meta_model_name: 'authentik_sources_oauth.oauthsource',
+      icon: null,
+    });
     expect(body.results[0]).not.toHaveProperty('access_token');
   });
 
@@ -55,11 +61,19 @@ describe('admin CRUD', () => {
       non_field_errors: ['The fields user, source must make a unique set.'],
       identifier: ['A connection with this identifier already exists for this source.'],
     });
-    const created = await app.request({ method: 'POST', url: URL_OAUTH, payload: { identifier: 'alice-2', user: alice.id, source: oauth2.pk, access_token: 'gho_secret' } });
+    const created = await app.request({
+      method: 'POST',
+      url: URL_OAUTH,
+      payload: { identifier: 'alice-2', user: alice.id, source: oauth2.pk, access_token: 'gho_secret' },
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ user: alice.id, identifier: 'alice-2', source: { slug: 'another-oauth' } });
     expect(created.json()).not.toHaveProperty('access_token');
-    const row = await app.db.selectFrom('user_source_connections').select('access_token_sealed').where('id', '=', created.json().pk).executeTakeFirstOrThrow();
+    const row = await app.db
+      .selectFrom('user_source_connections')
+      .select('access_token_sealed')
+      .where('id', '=', created.json().pk)
+      .executeTakeFirstOrThrow();
     expect(row.access_token_sealed).not.toContain('gho_secret');
     expect((await app.ctx.store.repos.userConnections.tokens(created.json().pk)).accessToken).toBe('gho_secret');
     await app.request({ method: 'DELETE', url: `${URL_OAUTH}${created.json().pk}/` });
@@ -67,7 +81,9 @@ describe('admin CRUD', () => {
 
   it('maps a racing (source, identifier) duplicate to a 400 on identifier, never a 500', async () => {
     const repos = app.ctx.store.repos;
-    await expect(repos.userConnections.create({ kind: 'oauth', userId: alice.id, sourceUuid: oauth2.pk, identifier: 'bob-gh-2' })).resolves.toBeTruthy();
+    await expect(
+      repos.userConnections.create({ kind: 'oauth', userId: alice.id, sourceUuid: oauth2.pk, identifier: 'bob-gh-2' }),
+    ).resolves.toBeTruthy();
     const err = await repos.userConnections.create({ kind: 'oauth', userId: bob.id, sourceUuid: oauth2.pk, identifier: 'bob-gh-2' }).catch((e) => e);
     expect(err.fields).toEqual({ identifier: ['A connection with this identifier already exists for this source.'] });
     const c = await repos.userConnections.bySourceIdentifier(oauth2.pk, 'bob-gh-2');
@@ -118,7 +134,9 @@ describe('filters, search, ordering, pagination', () => {
     expect(await ids(`${URL_ALL}?search=ALICE`)).toEqual(['alice@corp', 'alice-gh']);
     expect(await ids(`${URL_ALL}?search=corp-sa`)).toEqual(['alice@corp']);
     expect(await ids(`${URL_ALL}?search=bob-g`)).toEqual(['bob-gh']);
-    expect((await app.request({ method: 'GET', url: `${URL_ALL}?user=abc` })).json()).toEqual({ user: ['Select a valid choice. That choice is not one of the available choices.'] });
+    expect((await app.request({ method: 'GET', url: `${URL_ALL}?user=abc` })).json()).toEqual({
+      user: ['Select a valid choice. That choice is not one of the available choices.'],
+    });
   });
 
   it('paginates with Django numbers', async () => {
@@ -137,7 +155,10 @@ describe('owner permissions (docs/behaviour.md#permissions)', () => {
     for (const url of [URL_ALL, URL_OAUTH, `${URL_ALL}?user=${bob.id}`, `${URL_OAUTH}?search=bob`, `${URL_ALL}?source__slug=github-corp`]) {
       const res = await as(alice, 'GET', url);
       expect(res.statusCode, url).toBe(200);
-      expect(res.json().results.every((c: { user: number }) => c.user === alice.id), url).toBe(true);
+      expect(
+        res.json().results.every((c: { user: number }) => c.user === alice.id),
+        url,
+      ).toBe(true);
     }
     expect((await as(alice, 'GET', `${URL_ALL}?user=${bob.id}`)).json().pagination.count).toBe(0);
     expect((await as(alice, 'GET', `${URL_OAUTH}?search=bob`)).json().pagination.count).toBe(0);
@@ -172,7 +193,12 @@ describe('owner permissions (docs/behaviour.md#permissions)', () => {
     const create = await as(alice, 'POST', URL_OAUTH, { identifier: 'x', user: alice.id, source: oauth2.pk });
     expect(create.statusCode).toBe(403);
     expect(create.json()).toEqual(PERMISSION_DENIED);
-    for (const url of ['/api/v3/sources/group_connections/oauth/', '/api/v3/sources/scim_users/', '/api/v3/sources/scim_groups/', '/api/v3/propertymappings/source/oauth/']) {
+    for (const url of [
+      '/api/v3/sources/group_connections/oauth/',
+      '/api/v3/sources/scim_users/',
+      '/api/v3/sources/scim_groups/',
+      '/api/v3/propertymappings/source/oauth/',
+    ]) {
       expect((await as(alice, 'GET', url)).statusCode, url).toBe(403);
     }
   });
