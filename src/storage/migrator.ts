@@ -14,13 +14,17 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.name)) continue;
-      // One statement per call: PGlite's extended protocol accepts no multi-statement strings.
-      for (const statement of splitStatements(m.up)) await sql.raw(statement).execute(trx);
+      await applyMigration(trx, m);
       await sql`INSERT INTO tributary_migrations (name) VALUES (${m.name})`.execute(trx);
       applied.push(m.name);
     }
     return applied;
   });
+}
+
+/** Runs one migration's script (one statement per call: PGlite's extended protocol accepts no multi-statement strings). */
+export async function applyMigration(db: Kysely<Database>, migration: { up: string }): Promise<void> {
+  for (const statement of splitStatements(migration.up)) await sql.raw(statement).execute(db);
 }
 
 /** Migration SQL is plain DDL without semicolons inside literals, so a line-end split is exact. */

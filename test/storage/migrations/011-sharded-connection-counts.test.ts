@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../src/storage/migrations/index.js';
+import { applyMigration } from '../../../src/storage/migrator.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 
 let app: TestApp;
@@ -15,13 +16,11 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-/** Runs one migration's script the way the migrator does: one statement per call. */
+/** Runs one migration's script as the migrator does. */
 async function apply(db: Kysely<any>, name: string): Promise<void> {
   const m = migrations.find((x) => x.name === name);
   if (!m) throw new Error(`no migration ${name}`);
-  for (const statement of m.up.split(/;\s*(?:\n|$)/).map((s) => s.replace(/^\s*--.*$/gm, '').trim())) {
-    if (statement) await sql.raw(statement).execute(db);
-  }
+  await applyMigration(db, m);
 }
 
 const ROLLBACK = new Error('roll the scratch schema back');

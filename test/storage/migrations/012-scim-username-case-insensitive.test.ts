@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrations } from '../../../src/storage/migrations/index.js';
+import { applyMigration } from '../../../src/storage/migrator.js';
 import { createTestApp, type TestApp } from '../../support/app.js';
 
 let app: TestApp;
@@ -16,13 +17,11 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-/** Runs one migration's script the way the migrator does: one statement per call. */
+/** Runs one migration's script as the migrator does. */
 async function apply(db: Kysely<any>, name: string): Promise<void> {
   const m = migrations.find((x) => x.name === name);
   if (!m) throw new Error(`no migration ${name}`);
-  for (const statement of m.up.split(/;\s*(?:\n|$)/).map((s) => s.replace(/^\s*--.*$/gm, '').trim())) {
-    if (statement) await sql.raw(statement).execute(db);
-  }
+  await applyMigration(db, m);
 }
 
 /** Whether `statement` fails with a unique violation (inside a savepoint, so the transaction goes on). */
