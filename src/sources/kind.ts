@@ -81,6 +81,21 @@ export interface KindStorageHooks {
   writeExternal(db: AnyDatabase, uuid: string, input: Record<string, unknown>): Promise<void>;
   /** Constraint name → field error, for races the service checks cannot see. */
   constraints?: Record<string, { field: string; message: string }>;
+  /**
+   * `used_by` of a flow or key pair: the kind's own columns and tables that reference it, with
+   * what their `ON DELETE` does, capped at `limit` per relation.
+   */
+  referencing?(db: AnyDatabase, target: ReferenceTarget, limit: number): Promise<KindReference[]>;
+}
+
+/** An object other tables point at: a flow or a certificate key pair. */
+export type ReferenceTarget = { flow: string } | { keypair: string };
+
+/** A source of a kind that references a target, and what deleting the target does to it. */
+export interface KindReference {
+  sourceUuid: string;
+  sourceName: string;
+  action: 'cascade' | 'cascade_many' | 'set_null';
 }
 
 /** authentik names every source property-mapping model after its kind the same way. */

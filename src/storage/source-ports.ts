@@ -123,6 +123,32 @@ export interface ScimLinkRepository {
   ofSource(sourceUuid: string, limit: number): Promise<Array<ScimLink & { targetName: string }>>;
 }
 
+/** A source that references a flow or key pair, and what deleting that object does to it. */
+export interface SourceReference {
+  sourceUuid: string;
+  sourceName: string;
+  kind: string;
+  action: 'cascade' | 'cascade_many' | 'set_null';
+}
+
+/**
+ * For `used_by` of users, groups, flows and key pairs: the rows that reference them, each
+ * relation capped at `limit` and ordered so repeated calls agree.
+ */
+export interface ReferenceRepository {
+  /** Base-source flow columns and every kind's own references (e.g. SAML's pre-authentication flow). */
+  sourcesUsingFlow(flowUuid: string, limit: number): Promise<SourceReference[]>;
+  sourcesUsingKeypair(kpUuid: string, limit: number): Promise<SourceReference[]>;
+  tokensOfUser(userId: number, limit: number): Promise<Array<{ uuid: string; identifier: string }>>;
+  groupsOfUser(userId: number, limit: number): Promise<Array<{ uuid: string; name: string }>>;
+  userConnectionsOfUser(userId: number, limit: number): Promise<Array<{ id: number; kind: string; sourceSlug: string; username: string }>>;
+  scimLinksOfUser(userId: number, limit: number): Promise<Array<{ id: string; username: string; sourceName: string }>>;
+  childGroups(groupUuid: string, limit: number): Promise<Array<{ uuid: string; name: string }>>;
+  membersOfGroup(groupUuid: string, limit: number): Promise<Array<{ id: number; username: string }>>;
+  groupConnectionsOfGroup(groupUuid: string, limit: number): Promise<Array<{ id: number; kind: string; sourceSlug: string; groupName: string }>>;
+  scimLinksOfGroup(groupUuid: string, limit: number): Promise<Array<{ id: string; groupName: string; sourceName: string }>>;
+}
+
 export interface SourceRepositories {
   sources: SourceRepository;
   kindSources: KindSourceRepositories;
@@ -130,4 +156,5 @@ export interface SourceRepositories {
   groupConnections: GroupConnectionRepository;
   scimUsers: ScimLinkRepository;
   scimGroups: ScimLinkRepository;
+  references: ReferenceRepository;
 }

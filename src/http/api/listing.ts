@@ -11,7 +11,8 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 export interface FilterSpec {
-  type: 'string' | 'integer' | 'boolean' | 'uuid';
+  /** `json`: a JSON object of `key: value` matches (authentik's `attributes` filter), passed on as text. */
+  type: 'string' | 'integer' | 'boolean' | 'uuid' | 'json' | 'datetime';
   /** Repository field name when it differs from the query parameter. */
   field?: string;
   /** Repeated parameter (`?groups_by_pk=a&groups_by_pk=b`) → IN (...). */
@@ -53,9 +54,37 @@ function filterValue(name: string, spec: FilterSpec, raw: string): FilterValue {
     case 'uuid':
       if (!isUuid(raw)) throw ValidationError.field(name, spec.choice ? choiceError : 'Enter a valid UUID.');
       return canonicalUuid(raw);
+    case 'datetime': {
+      // Django's DateTimeField input: an ISO 8601 date and time (a date alone is midnight).
+      const t = /^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw.trim())
+        ? Date.parse(raw.trim().replace(' ', 'T'))
+        : NaN;
+      if (Number.isNaN(t)) throw ValidationError.field(name, 'Enter a valid date/time.');
+      return new Date(t).toISOString();
+    }
+    case 'json': {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(raw);
+      } catch {
+        throw ValidationError.field(name, 'filter: failed to parse JSON');
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw ValidationError.field(name, 'filter: value must be key:value mapping');
+      return raw;
+    }
     default:
       return raw;
   }
+}
+
+/**
+ * authentik's `include_users` / `include_groups` switches: on unless the parameter is given and
+ * is not `true` (compared case-insensitively); when off the nested objects are answered as null.
+ */
+export function includeFlag(q: unknown, name: string): boolean {
+  const raw = first((q as Query | undefined)?.[name]);
+  return raw === undefined || raw.toLowerCase() === 'true';
 }
 
 export interface ParsedList {
@@ -76,24 +105,24 @@ export function parseListQuery(spec: ListSpec, q: Query): ParsedList {
     else filters.push({ field, value: filterValue(name, fs, values[values.length - 1]) });
   }
 
-  const ordering: ListQuery['ordering'] = [];
+  // DRF's OrderingFilter silently drops terms that are not orderable; when none is left the
+  // view's default ordering applies.
+  const toOrdering = (terms: string[]): ListQuery['ordering'] =>
+    terms.flatMap((term) => {
+      const desc = term.startsWith('-');
+      const name = desc ? term.slice(1) : term;
+      return Object.hasOwn(spec.ordering, name) ? [{ field: spec.ordering[name], desc }] : [];
+    });
   const rawOrdering = first(q.ordering);
-  const terms =
-    rawOrdering && rawOrdering.trim() !== ''
-      ? rawOrdering
+  const requested = rawOrdering
+    ? toOrdering(
+        rawOrdering
           .split(',')
           .map((t) => t.trim())
-          .filter(Boolean)
-      : spec.defaultOrdering;
-  for (const term of terms) {
-    const desc = term.startsWith('-');
-    const name = desc ? term.slice(1) : term;
-    const field = spec.ordering[name];
-    if (!field) {
-      throw ValidationError.field('ordering', `Invalid ordering field "${name}". Valid fields: ${Object.keys(spec.ordering).join(', ')}.`);
-    }
-    ordering.push({ field, desc });
-  }
+          .filter(Boolean),
+      )
+    : [];
+  const ordering = requested.length > 0 ? requested : toOrdering(spec.defaultOrdering);
 
   const search = spec.search ? first(q.search)?.trim() || null : null;
 

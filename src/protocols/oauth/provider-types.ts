@@ -80,7 +80,15 @@ export interface SourceTypeDescriptor {
   oidc_jwks_url: string | null;
 }
 
-const BY_NAME = new Map(PROVIDER_REGISTRY.map((t) => [t.name, t]));
+/**
+ * authentik 2024.8 names Microsoft's provider `azuread` ("Azure AD"); later releases renamed it
+ * `entraid`. Both are accepted and stored as sent; the 2024.8 name is the one listed.
+ */
+export const LEGACY_PROVIDER_TYPES: Record<string, string> = { azuread: 'entraid' };
+const LISTED_NAMES: Record<string, { name: string; verboseName: string }> = { entraid: { name: 'azuread', verboseName: 'Azure AD' } };
+
+const BY_NAME = new Map<string, ProviderType>(PROVIDER_REGISTRY.map((t) => [t.name, t]));
+for (const [alias, name] of Object.entries(LEGACY_PROVIDER_TYPES)) BY_NAME.set(alias, BY_NAME.get(name)!);
 
 /** All registered types in listing order (the generic `default` type is not listed). */
 export function listProviderTypes(): readonly ProviderType[] {
@@ -172,9 +180,10 @@ export function effectiveTokenAuth(type: ProviderType, source: OAuthSourceConfig
 
 export function sourceTypeDescriptor(type: ProviderType | string): SourceTypeDescriptor {
   const t = asProviderType(type);
+  const listed = LISTED_NAMES[t.name] ?? { name: t.name, verboseName: t.verboseName };
   return {
-    name: t.name,
-    verbose_name: t.verboseName,
+    name: listed.name,
+    verbose_name: listed.verboseName,
     urls_customizable: t.urlsCustomizable,
     request_token_url: t.urls.requestTokenUrl,
     authorization_url: t.urls.authorizationUrl,
@@ -184,9 +193,6 @@ export function sourceTypeDescriptor(type: ProviderType | string): SourceTypeDes
     oidc_jwks_url: t.urls.oidcJwksUrl,
   };
 }
-
-/** 2024.8's `azuread` became `entraid`; old clients may still send it. */
-export const LEGACY_PROVIDER_TYPES: Record<string, string> = { azuread: 'entraid' };
 
 /** Every accepted `provider_type` value, legacy aliases included. */
 export function providerTypeNames(): string[] {

@@ -19,6 +19,7 @@ export interface TokenInput {
   description?: string;
   expires?: Date | null;
   expiring?: boolean;
+  managed?: string | null;
 }
 
 function ownerFilter(principal: Principal, query: ListQuery): ListQuery {
@@ -71,6 +72,7 @@ export function createToken(ctx: ServiceContext, principal: Principal, input: To
       intent: input.intent ?? 'api',
       userId,
       description: input.description ?? '',
+      managed: input.managed ?? null,
       expiring,
       expires: expiring ? (input.expires ?? new Date(ctx.clock.now().getTime() + DEFAULT_TOKEN_LIFETIME_MS)) : null,
     });
@@ -93,6 +95,7 @@ export function updateToken(ctx: ServiceContext, principal: Principal, identifie
       description: input.description,
       expiring: input.expiring === undefined ? undefined : expiringFor(principal, input.expiring),
       expires: input.expires,
+      managed: input.managed,
     });
   });
 }

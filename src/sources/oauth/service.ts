@@ -5,13 +5,7 @@
 import { ValidationError } from '../../errors/index.js';
 import { discoverOidcConfiguration, fetchJwks } from '../../protocols/oauth/discovery.js';
 import { DiscoveryError } from '../../protocols/oauth/errors.js';
-import {
-  getProviderType,
-  LEGACY_PROVIDER_TYPES,
-  listProviderTypes,
-  sourceTypeDescriptor,
-  type SourceTypeDescriptor,
-} from '../../protocols/oauth/provider-types.js';
+import { getProviderType, listProviderTypes, sourceTypeDescriptor, type SourceTypeDescriptor } from '../../protocols/oauth/provider-types.js';
 import type { ServiceContext } from '../../services/context.js';
 import type { KindServiceHooks } from '../../services/sources/kind-sources.js';
 import type { OAuthSource, SettingsInput } from '../kinds.js';
@@ -20,7 +14,7 @@ type Settings = SettingsInput<'oauth'>;
 
 /** `source_types`: every type, or `[type]` for `?name=` (unknown → the generic default). */
 export function oauthSourceTypes(name: string | undefined): SourceTypeDescriptor[] {
-  if (name !== undefined) return [sourceTypeDescriptor(getProviderType(LEGACY_PROVIDER_TYPES[name] ?? name))];
+  if (name !== undefined) return [sourceTypeDescriptor(getProviderType(name))];
   return listProviderTypes().map((t) => sourceTypeDescriptor(t));
 }
 
@@ -64,7 +58,6 @@ function missingProviderUrls(settings: Settings, current: OAuthSource | null): s
 
 export const oauthService: KindServiceHooks<'oauth'> = {
   async prepare(ctx, settings) {
-    if (settings.provider_type !== undefined) settings.provider_type = LEGACY_PROVIDER_TYPES[settings.provider_type] ?? settings.provider_type;
     await discover(ctx, settings);
   },
   async validate(_repos, errors, settings, current) {

@@ -5,6 +5,7 @@ import type { Database, GroupsTable } from '../schema.js';
 import type { GroupRepository, ListQuery, NewGroup, Page } from '../ports.js';
 import { withConstraints } from './errors.js';
 import { toJson } from './json.js';
+import { attributesMatch } from './json-filter.js';
 import { listPage, type FieldMap } from './list.js';
 
 const FIELDS: FieldMap = {
@@ -56,7 +57,10 @@ export class SqlGroupRepository implements GroupRepository {
         ),
       );
     }
-    return listPage(qb, FIELDS, { ...query, filters: query.filters.filter((f) => !memberFilters.includes(f)) }, toGroup);
+    const attributeFilters = query.filters.filter((f) => f.field === 'attributes');
+    for (const f of attributeFilters) qb = qb.where(attributesMatch('groups.attributes', String(f.value)));
+    const rest = query.filters.filter((f) => !memberFilters.includes(f) && !attributeFilters.includes(f));
+    return listPage(qb, FIELDS, { ...query, filters: rest }, toGroup);
   }
 
   async byUuid(uuid: string): Promise<Group | null> {

@@ -11,6 +11,7 @@ import { superuserIdsSql, toUser } from './users.js';
 
 const FIELDS: FieldMap = {
   columns: {
+    pk: 'tokens.token_uuid',
     identifier: 'tokens.identifier',
     intent: 'tokens.intent',
     user: 'tokens.user_id',

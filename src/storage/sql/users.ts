@@ -5,7 +5,8 @@ import type { Database, UsersTable } from '../schema.js';
 import type { ListQuery, NewUser, Page, UserRepository } from '../ports.js';
 import { withConstraints } from './errors.js';
 import { toJson } from './json.js';
-import { countedRows, listPage, type FieldMap } from './list.js';
+import { attributesMatch } from './json-filter.js';
+import { countedRows, escapeLike, listPage, type FieldMap } from './list.js';
 
 const FIELDS: FieldMap = {
   columns: {
@@ -74,6 +75,11 @@ export class SqlUserRepository implements UserRepository {
       );
     }
     const rest = { ...query, filters: query.filters.filter((f) => !groupFilters.includes(f)) };
+    for (const f of rest.filters.filter((g) => g.field === 'attributes' || g.field === 'path_startswith')) {
+      rest.filters = rest.filters.filter((g) => g !== f);
+      const value = String(f.value);
+      qb = qb.where(f.field === 'attributes' ? attributesMatch('users.attributes', value) : sql<boolean>`users.path LIKE ${`${escapeLike(value)}%`}`);
+    }
     const superFilter = rest.filters.find((f) => f.field === 'is_superuser');
     if (superFilter) {
       rest.filters = rest.filters.filter((f) => f !== superFilter);

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../support/app.js';
+import { parseListQuery, type ListSpec } from '../../../src/http/api/listing.js';
 
 let app: TestApp;
 let groupUuid: string;
@@ -57,5 +58,29 @@ describe('integer body fields outside int4', () => {
     expect(users.json()).toEqual({ users: [BELOW] });
     const members = await app.db.selectFrom('group_members').selectAll().where('group_uuid', '=', groupUuid).execute();
     expect(members).toEqual([]);
+  });
+});
+
+describe('parseListQuery ordering and typed filters', () => {
+  const spec: ListSpec = {
+    filters: { attributes: { type: 'json' }, expires: { type: 'datetime' } },
+    ordering: { name: 'name', pk: 'id' },
+    defaultOrdering: ['name'],
+    search: false,
+  };
+
+  it('drops unknown ordering terms like DRF and falls back to the default order', () => {
+    expect(parseListQuery(spec, { ordering: 'nope,-pk' }).query.ordering).toEqual([{ field: 'id', desc: true }]);
+    expect(parseListQuery(spec, { ordering: 'nope,-constructor' }).query.ordering).toEqual([{ field: 'name', desc: false }]);
+  });
+
+  it('validates json and datetime filter values', () => {
+    expect(parseListQuery(spec, { attributes: '{"a":1}' }).query.filters).toEqual([{ field: 'attributes', value: '{"a":1}' }]);
+    expect(() => parseListQuery(spec, { attributes: '{' })).toThrow('filter: failed to parse JSON');
+    expect(() => parseListQuery(spec, { attributes: '"x"' })).toThrow('filter: value must be key:value mapping');
+    expect(parseListQuery(spec, { expires: '2030-01-02T03:04:05+01:00' }).query.filters).toEqual([
+      { field: 'expires', value: '2030-01-02T02:04:05.000Z' },
+    ]);
+    expect(() => parseListQuery(spec, { expires: 'soon' })).toThrow('Enter a valid date/time.');
   });
 });

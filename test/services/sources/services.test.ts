@@ -51,9 +51,9 @@ describe('sources services', () => {
     ).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('describes provider types, the generic default for unknown names and the legacy azuread alias', () => {
+  it('describes provider types, the generic default for unknown names and azuread under its 2024.8 name', () => {
     expect(oauthSourceTypes(undefined)).toHaveLength(16);
-    expect(oauthSourceTypes('azuread')[0].name).toBe('entraid');
+    expect(oauthSourceTypes('azuread')[0].name).toBe('azuread');
     expect(oauthSourceTypes('unknown')[0].name).toBe('default');
   });
 });

@@ -11,6 +11,7 @@ import {
   updateKeypair,
   viewKeypairSecret,
 } from '../../../services/core/keypairs.js';
+import { keypairUsedBy } from '../../../services/core/used-by.js';
 import { requireSuperuser } from '../../auth.js';
 import { registerCrud } from '../crud.js';
 import { serializerSchemas, validateBody, type Serializer } from '../fields.js';
@@ -42,7 +43,7 @@ const generateSerializer: Serializer = {
 
 const listSpec: ListSpec = {
   filters: { name: { type: 'string' }, managed: { type: 'string' }, has_key: { type: 'boolean' }, kp_uuid: { type: 'uuid' } },
-  ordering: { name: 'name', pk: 'pk' },
+  ordering: { name: 'name', pk: 'pk', managed: 'managed' },
   defaultOrdering: ['name'],
   search: true,
 };
@@ -80,6 +81,7 @@ export function registerCryptoRoutes(api: ApiRegistry, ctx: ServiceContext): voi
       authorize: async (req) => void (await admin(req)),
       list: (_req, q) => listKeypairs(ctx, q),
       get: (_req, id) => getKeypair(ctx.store.repos, id),
+      usedBy: (_req, id) => keypairUsedBy(ctx.store.repos, id),
       create: (_req, data) => createKeypair(ctx, data),
       update: (_req, id, data) => updateKeypair(ctx, id, data),
       destroy: (_req, id) => deleteKeypair(ctx, id),

@@ -2,6 +2,7 @@
 import { FLOW_DESIGNATIONS, type Flow } from '../../../domain/entities.js';
 import type { ServiceContext } from '../../../services/context.js';
 import { createFlow, deleteFlow, getFlow, listFlows, updateFlow } from '../../../services/core/flows.js';
+import { flowUsedBy } from '../../../services/core/used-by.js';
 import { superuserOnly } from '../../auth.js';
 import { registerCrud } from '../crud.js';
 import type { Serializer } from '../fields.js';
@@ -40,8 +41,23 @@ export const flowSerializer: Serializer = {
 };
 
 const listSpec: ListSpec = {
-  filters: { flow_uuid: { type: 'uuid' }, name: { type: 'string' }, slug: { type: 'string' }, designation: { type: 'string' } },
-  ordering: { slug: 'slug', name: 'name', title: 'title', designation: 'designation', pk: 'pk' },
+  filters: {
+    flow_uuid: { type: 'uuid' },
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    designation: { type: 'string' },
+    denied_action: { type: 'string' },
+  },
+  ordering: {
+    slug: 'slug',
+    name: 'name',
+    title: 'title',
+    designation: 'designation',
+    pk: 'pk',
+    policybindingmodel_ptr_id: 'pk',
+    denied_action: 'denied_action',
+    authentication: 'authentication',
+  },
   defaultOrdering: ['slug'],
   search: true,
 };
@@ -81,6 +97,7 @@ export function registerFlowRoutes(api: ApiRegistry, ctx: ServiceContext): void 
       authorize: superuserOnly(ctx),
       list: (_req, q) => listFlows(ctx, q),
       get: (_req, slug) => getFlow(ctx.store.repos, slug),
+      usedBy: (_req, slug) => flowUsedBy(ctx.store.repos, slug),
       create: (_req, data) => createFlow(ctx, data),
       update: (_req, slug, data) => updateFlow(ctx, slug, data),
       destroy: (_req, slug) => deleteFlow(ctx, slug),

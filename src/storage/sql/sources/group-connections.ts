@@ -17,6 +17,7 @@ const FIELDS: FieldMap = {
     source__slug: 's.slug',
     group__name: 'g.name',
     identifier: 'gsc.identifier',
+    created: 'gsc.created',
   },
   search: ['group__name', 'source__slug', 'identifier'],
   tiebreak: 'gsc.id',

@@ -5,6 +5,7 @@ import { CONCRETE_KINDS } from '../../../sources/kinds.js';
 import type { KindSourceRepositories, SourceRepositories } from '../../source-ports.js';
 import { SqlKindSourceRepository } from './kind-repository.js';
 import { SqlGroupConnectionRepository } from './group-connections.js';
+import { SqlReferenceRepository } from './references.js';
 import { SqlScimLinkRepository } from './scim-links.js';
 import { SqlSourceRepository } from './source-repository.js';
 import { SqlUserConnectionRepository } from './user-connections.js';
@@ -17,5 +18,6 @@ export function sourceRepositories(db: Kysely<Database>, box: SecretBox): Source
     groupConnections: new SqlGroupConnectionRepository(db),
     scimUsers: SqlScimLinkRepository.users(db),
     scimGroups: SqlScimLinkRepository.groups(db),
+    references: new SqlReferenceRepository(db),
   };
 }

@@ -22,6 +22,7 @@ export const USER_CONNECTION_FIELDS: FieldMap = {
     source__slug: 's.slug',
     user__username: 'u.username',
     identifier: 'usc.identifier',
+    created: 'usc.created',
   },
   search: ['user__username', 'source__slug', 'identifier'],
   tiebreak: 'usc.id',

@@ -130,7 +130,7 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
     expect(jwks.json()).toEqual({ jwks_url: ['The server answered HTTP 404 Not Found.'] });
   });
 
-  it('accepts explicit URLs for customizable types and maps the legacy azuread type to entraid', async () => {
+  it('accepts explicit URLs for customizable types and keeps the 2024.8 azuread type as sent', async () => {
     const res = await post({
       ...base,
       provider_type: 'okta',
@@ -143,7 +143,9 @@ describe('/api/v3/sources/oauth/ create and validation (discovery, required URLs
     expect(res.statusCode).toBe(201);
     const azure = await post({ ...base, provider_type: 'azuread', name: 'Azure', slug: 'azure' });
     expect(azure.statusCode).toBe(201);
-    expect(azure.json().provider_type).toBe('entraid');
+    expect(azure.json().provider_type).toBe('azuread');
+    const entra = await post({ ...base, provider_type: 'entraid', name: 'Entra', slug: 'entra' });
+    expect(entra.json().provider_type).toBe('entraid');
   });
 
   it('validates references: flows and property mappings of the right kind', async () => {
@@ -248,7 +250,7 @@ describe('/api/v3/sources/oauth/ update, list and delete', () => {
       .json()
       .results.map((s: { slug: string }) => s.slug);
     expect(desc).toEqual([...asc].reverse());
-    expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=consumer_secret' })).statusCode).toBe(400);
+    expect((await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?ordering=consumer_secret' })).statusCode).toBe(200);
     const badBool = await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?enabled=maybe' });
     expect(badBool.statusCode).toBe(400);
     const page = await app.request({ method: 'GET', url: '/api/v3/sources/oauth/?page_size=2&page=2&ordering=slug' });
@@ -266,7 +268,7 @@ describe('/api/v3/sources/oauth/ update, list and delete', () => {
         'openidconnect',
         'apple',
         'discord',
-        'entraid',
+        'azuread',
         'facebook',
         'github',
         'gitlab',

@@ -3,10 +3,11 @@ import type { Group } from '../../../../domain/entities.js';
 import type { ServiceContext } from '../../../../services/context.js';
 import { changeMembership, createGroup, deleteGroup, getGroup, listGroups, loadGroupViews, updateGroup } from '../../../../services/core/groups.js';
 import { userUid } from '../../../../services/core/users.js';
+import { groupUsedBy } from '../../../../services/core/used-by.js';
 import { superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { validateBody, type Serializer } from '../../fields.js';
-import type { ListSpec } from '../../listing.js';
+import { includeFlag, type ListSpec } from '../../listing.js';
 import type { ApiRegistry } from '../../registry.js';
 
 export const groupSerializer: Serializer = {
@@ -29,13 +30,14 @@ const listSpec: ListSpec = {
     is_superuser: { type: 'boolean' },
     members_by_pk: { type: 'integer', multi: true },
     members_by_username: { type: 'string', multi: true },
+    attributes: { type: 'json' },
   },
-  ordering: { name: 'name', is_superuser: 'is_superuser', num_pk: 'num_pk', pk: 'pk' },
+  ordering: { name: 'name', is_superuser: 'is_superuser', num_pk: 'num_pk', pk: 'pk', parent: 'parent' },
   defaultOrdering: ['name'],
   search: true,
 };
 
-async function serializeGroups(ctx: ServiceContext, groups: Group[]): Promise<Record<string, unknown>[]> {
+async function serializeGroups(ctx: ServiceContext, groups: Group[], includeUsers = true): Promise<Record<string, unknown>[]> {
   const repos = ctx.store.repos;
   const views = await loadGroupViews(repos, groups);
   const install = ctx.installId;
@@ -47,16 +49,18 @@ async function serializeGroups(ctx: ServiceContext, groups: Group[]): Promise<Re
     parent: group.parentUuid,
     parent_name: parentName,
     users: members.map((u) => u.id),
-    users_obj: members.map((u) => ({
-      pk: u.id,
-      username: u.username,
-      name: u.name,
-      is_active: u.isActive,
-      last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
-      email: u.email,
-      attributes: u.attributes,
-      uid: userUid(install, u.id),
-    })),
+    users_obj: !includeUsers
+      ? null
+      : members.map((u) => ({
+          pk: u.id,
+          username: u.username,
+          name: u.name,
+          is_active: u.isActive,
+          last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
+          email: u.email,
+          attributes: u.attributes,
+          uid: userUid(install, u.id),
+        })),
     attributes: group.attributes,
     roles: [],
     roles_obj: [],
@@ -76,10 +80,11 @@ export function registerGroupRoutes(api: ApiRegistry, ctx: ServiceContext): void
       authorize: admin,
       list: (_req, q) => listGroups(ctx, q),
       get: (_req, id) => getGroup(ctx.store.repos, id),
+      usedBy: (_req, id) => groupUsedBy(ctx.store.repos, id),
       create: (_req, data) => createGroup(ctx, data),
       update: (_req, id, data) => updateGroup(ctx, id, data),
       destroy: (_req, id) => deleteGroup(ctx, id),
-      serialize: (_req, groups) => serializeGroups(ctx, groups),
+      serialize: (req, groups) => serializeGroups(ctx, groups, includeFlag(req.query, 'include_users')),
     },
   });
   for (const [action, add] of [

@@ -12,7 +12,8 @@ import { serializeUsers } from './users.js';
 
 export const tokenSerializer: Serializer = {
   pk: { type: 'uuid', readOnly: true },
-  managed: { type: 'string', readOnly: true, nullable: true },
+  // 2024.8's TokenRequest accepts `managed` (unique, null for unmanaged tokens).
+  managed: { type: 'string', nullable: true },
   identifier: { type: 'slug', required: true, maxLength: 255 },
   intent: { type: 'choice', choices: TOKEN_INTENTS },
   user: { type: 'integer' },
@@ -28,10 +29,22 @@ const listSpec: ListSpec = {
     intent: { type: 'string' },
     user__username: { type: 'string' },
     description: { type: 'string' },
+    expires: { type: 'datetime' },
     expiring: { type: 'boolean' },
     managed: { type: 'string' },
   },
-  ordering: { identifier: 'identifier', expires: 'expires', intent: 'intent', user__username: 'user__username', description: 'description' },
+  // DRF with `ordering_fields` unset: every model-backed serializer field, plus the filter paths already offered.
+  ordering: {
+    pk: 'pk',
+    managed: 'managed',
+    identifier: 'identifier',
+    intent: 'intent',
+    user: 'user',
+    user__username: 'user__username',
+    description: 'description',
+    expires: 'expires',
+    expiring: 'expiring',
+  },
   defaultOrdering: ['identifier', 'expires'],
   search: true,
 };

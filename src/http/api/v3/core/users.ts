@@ -6,9 +6,10 @@ import { createUser, deleteUser, getUser, listUsers, loadUserViews, updateUser, 
 import { requirePrincipal, superuserOnly } from '../../../auth.js';
 import { registerCrud } from '../../crud.js';
 import { serializerSchemas, type Serializer } from '../../fields.js';
-import type { ListSpec } from '../../listing.js';
+import { includeFlag, type ListSpec } from '../../listing.js';
 import type { ApiRegistry } from '../../registry.js';
 import { avatarFor } from './avatar.js';
+import { userUsedBy } from '../../../../services/core/used-by.js';
 
 export const userSerializer: Serializer = {
   pk: { type: 'integer', readOnly: true },
@@ -36,6 +37,8 @@ const listSpec: ListSpec = {
     is_active: { type: 'boolean' },
     is_superuser: { type: 'boolean' },
     path: { type: 'string' },
+    path_startswith: { type: 'string' },
+    attributes: { type: 'json' },
     type: { type: 'string', multi: true },
     uuid: { type: 'uuid' },
     groups_by_name: { type: 'string', multi: true },
@@ -69,7 +72,7 @@ export function serializeUserGroup(g: Group, parentName: string | null): Record<
   };
 }
 
-export function serializeUserView(v: UserView, parentNames: Map<string, string>): Record<string, unknown> {
+export function serializeUserView(v: UserView, parentNames: Map<string, string>, includeGroups = true): Record<string, unknown> {
   const u = v.user;
   return {
     pk: u.id,
@@ -79,7 +82,7 @@ export function serializeUserView(v: UserView, parentNames: Map<string, string>)
     last_login: u.lastLogin ? u.lastLogin.toISOString() : null,
     is_superuser: v.isSuperuser,
     groups: v.groups.map((g) => g.uuid),
-    groups_obj: v.groups.map((g) => serializeUserGroup(g, g.parentUuid ? (parentNames.get(g.parentUuid) ?? null) : null)),
+    groups_obj: !includeGroups ? null : v.groups.map((g) => serializeUserGroup(g, g.parentUuid ? (parentNames.get(g.parentUuid) ?? null) : null)),
     email: u.email,
     avatar: avatarFor(u),
     attributes: u.attributes,
@@ -110,11 +113,11 @@ export function serializeUserSelf(v: UserView): Record<string, unknown> {
 }
 
 /** Serialises users with their groups (and group parents' names) in a constant number of queries. */
-export async function serializeUsers(ctx: ServiceContext, users: User[]): Promise<Record<string, unknown>[]> {
+export async function serializeUsers(ctx: ServiceContext, users: User[], includeGroups = true): Promise<Record<string, unknown>[]> {
   const views = await loadUserViews(ctx.store.repos, ctx.installId, users);
   const parentIds = [...new Set(views.flatMap((v) => v.groups.map((g) => g.parentUuid)).filter((p): p is string => !!p))];
   const parents = new Map((await ctx.store.repos.groups.byUuids(parentIds)).map((g) => [g.uuid, g.name]));
-  return views.map((v) => serializeUserView(v, parents));
+  return views.map((v) => serializeUserView(v, parents, includeGroups));
 }
 
 export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void {
@@ -143,10 +146,11 @@ export function registerUserRoutes(api: ApiRegistry, ctx: ServiceContext): void 
       authorize: superuserOnly(ctx),
       list: (_req, q) => listUsers(ctx, q),
       get: (_req, id) => getUser(ctx.store.repos, id),
+      usedBy: (_req, id) => userUsedBy(ctx.store.repos, id),
       create: (_req, data) => createUser(ctx, data),
       update: (_req, id, data) => updateUser(ctx, id, data),
       destroy: async (req: FastifyRequest, id) => deleteUser(ctx, await requirePrincipal(ctx, req), id),
-      serialize: (_req, users) => serializeUsers(ctx, users),
+      serialize: (req, users) => serializeUsers(ctx, users, includeFlag(req.query, 'include_groups')),
     },
   });
 }

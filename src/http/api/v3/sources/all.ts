@@ -23,7 +23,7 @@ import { readIconForm } from './multipart.js';
 
 const listSpec: ListSpec = {
   filters: { slug: { type: 'string' }, name: { type: 'string' }, managed: { type: 'string' }, pbm_uuid: { type: 'uuid' } },
-  ordering: { name: 'name', slug: 'slug', pbm_uuid: 'pbm_uuid' },
+  ordering: { pk: 'pk', name: 'name', slug: 'slug', pbm_uuid: 'pbm_uuid' },
   defaultOrdering: ['name'],
   search: true,
 };

@@ -79,13 +79,20 @@ export const BASE_SOURCE_FILTERS: Record<string, FilterSpec> = {
   pbm_uuid: { type: 'uuid' },
 };
 
+/** DRF with `ordering_fields` unset: every serializer field backed by a model column. */
 export const BASE_SOURCE_ORDERING: Record<string, string> = {
+  pk: 'pk',
   name: 'name',
   slug: 'slug',
   enabled: 'enabled',
+  authentication_flow: 'authentication_flow',
+  enrollment_flow: 'enrollment_flow',
   pbm_uuid: 'pbm_uuid',
   policy_engine_mode: 'policy_engine_mode',
   user_matching_mode: 'user_matching_mode',
+  group_matching_mode: 'group_matching_mode',
+  user_path_template: 'user_path_template',
+  managed: 'managed',
 };
 
 /** External base URL: the configured public URL, else the request's own origin. */

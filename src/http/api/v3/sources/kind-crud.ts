@@ -3,7 +3,7 @@
  * ordering are derived from the kind's field declarations; the kind module adds computed
  * fields and extra actions.
  */
-import type { FieldSpec, Serializer } from '../../../../domain/fields.js';
+import { columnsOf, type FieldSpec, type Serializer } from '../../../../domain/fields.js';
 import type { ServiceContext } from '../../../../services/context.js';
 import {
   createKindSource,
@@ -39,7 +39,18 @@ export function kindListSpec(kind: ConcreteKind): ListSpec {
       ...Object.fromEntries(own.map(([name, spec]) => [name, { type: filterType(spec) }])),
       ...Object.fromEntries(Object.entries(list?.filters ?? {}).map(([name, spec]) => [name, { type: filterType(spec) }])),
     },
-    ordering: { ...pick(BASE_SOURCE_ORDERING, list?.baseOrdering), ...Object.fromEntries((list?.ordering ?? []).map((n) => [n, n])) },
+    // DRF with `ordering_fields` unset: every readable serializer field backed by a model
+    // column orders the list (`pk` always does).
+    ordering: {
+      pk: 'pk',
+      ...pick(BASE_SOURCE_ORDERING, list?.baseOrdering),
+      ...Object.fromEntries(
+        columnsOf(d.fields)
+          .filter(({ spec }) => !spec.secret && !spec.writeOnly && !spec.internal)
+          .map(({ name }) => [name, name]),
+      ),
+      ...Object.fromEntries((list?.ordering ?? []).map((n) => [n, n])),
+    },
     defaultOrdering: ['name'],
     search: true,
   };

@@ -27,7 +27,8 @@ export const connectionListSpec = (owner: 'user' | 'group'): ListSpec => ({
     owner === 'user'
       ? { user: { type: 'integer', choice: true }, source__slug: { type: 'string' } }
       : { group: { type: 'uuid', choice: true }, source__slug: { type: 'string' } },
-  ordering: { source__slug: 'source__slug', pk: 'pk' },
+  // DRF with `ordering_fields` unset: the model-backed serializer fields are orderable.
+  ordering: { source__slug: 'source__slug', pk: 'pk', [owner]: owner, source: 'source', created: 'created' },
   defaultOrdering: ['source__slug', 'pk'],
   search: true,
 });
