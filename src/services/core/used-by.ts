@@ -6,8 +6,14 @@
  */
 import type { Repositories } from '../../storage/ports.js';
 import type { SourceReference } from '../../storage/source-ports.js';
-import { SOURCE_KINDS, type SourceKind } from '../../sources/kinds.js';
-import { USED_BY_LIMIT_PER_RELATION as LIMIT, type UsedByEntry } from '../sources/used-by.js';
+import {
+  descriptorOf,
+  groupConnectionEntry,
+  scimLinkEntry,
+  userConnectionEntry,
+  USED_BY_LIMIT_PER_RELATION as LIMIT,
+  type UsedByEntry,
+} from '../sources/used-by.js';
 import { getFlow } from './flows.js';
 import { getGroup } from './groups.js';
 import { getKeypair } from './keypairs.js';
@@ -15,12 +21,8 @@ import { getUser } from './users.js';
 
 const CORE = 'authentik_core';
 
-function descriptor(kind: string) {
-  return SOURCE_KINDS[kind as SourceKind] ?? SOURCE_KINDS.inbuilt;
-}
-
 function sourceEntry(r: SourceReference): UsedByEntry {
-  const d = descriptor(r.kind);
+  const d = descriptorOf(r.kind);
   return { app: d.app, model_name: d.modelName, pk: r.sourceUuid, name: r.sourceName, action: r.action };
 }
 
@@ -47,25 +49,9 @@ export async function userUsedBy(repos: Repositories, id: string): Promise<UsedB
   for (const t of await refs.tokensOfUser(user.id, LIMIT)) {
     out.push({ app: CORE, model_name: 'token', pk: t.uuid, name: t.identifier, action: 'cascade' });
   }
-  for (const c of await refs.userConnectionsOfUser(user.id, LIMIT)) {
-    const d = descriptor(c.kind);
-    out.push({
-      app: d.app,
-      model_name: d.connections?.user.modelName ?? 'usersourceconnection',
-      pk: String(c.id),
-      name: `User-source connection (user=${c.username}, source=${c.sourceSlug})`,
-      action: 'cascade',
-    });
-  }
-  for (const l of await refs.scimLinksOfUser(user.id, LIMIT)) {
-    out.push({
-      app: SOURCE_KINDS.scim.app,
-      model_name: 'scimsourceuser',
-      pk: l.id,
-      name: `SCIM User ${l.username} to ${l.sourceName}`,
-      action: 'cascade',
-    });
-  }
+  for (const c of await refs.userConnectionsOfUser(user.id, LIMIT)) out.push(userConnectionEntry(c.kind, c));
+  for (const l of await refs.scimLinksOfUser(user.id, LIMIT))
+    out.push(scimLinkEntry('user', { id: l.id, targetName: l.username, sourceName: l.sourceName }));
   for (const g of await refs.groupsOfUser(user.id, LIMIT)) {
     out.push({ app: CORE, model_name: 'group', pk: g.uuid, name: g.name, action: 'cascade_many' });
   }
@@ -83,25 +69,9 @@ export async function groupUsedBy(repos: Repositories, uuid: string): Promise<Us
   for (const g of await refs.childGroups(group.uuid, LIMIT)) {
     out.push({ app: CORE, model_name: 'group', pk: g.uuid, name: g.name, action: 'set_null' });
   }
-  for (const c of await refs.groupConnectionsOfGroup(group.uuid, LIMIT)) {
-    const d = descriptor(c.kind);
-    out.push({
-      app: d.app,
-      model_name: d.connections?.group?.modelName ?? 'groupsourceconnection',
-      pk: String(c.id),
-      name: `Group-source connection (group=${c.groupName}, source=${c.sourceSlug})`,
-      action: 'cascade',
-    });
-  }
-  for (const l of await refs.scimLinksOfGroup(group.uuid, LIMIT)) {
-    out.push({
-      app: SOURCE_KINDS.scim.app,
-      model_name: 'scimsourcegroup',
-      pk: l.id,
-      name: `SCIM Group ${l.groupName} to ${l.sourceName}`,
-      action: 'cascade',
-    });
-  }
+  for (const c of await refs.groupConnectionsOfGroup(group.uuid, LIMIT)) out.push(groupConnectionEntry(c.kind, c));
+  for (const l of await refs.scimLinksOfGroup(group.uuid, LIMIT))
+    out.push(scimLinkEntry('group', { id: l.id, targetName: l.groupName, sourceName: l.sourceName }));
   for (const u of await refs.membersOfGroup(group.uuid, LIMIT)) {
     out.push({ app: CORE, model_name: 'user', pk: String(u.id), name: u.username, action: 'cascade_many' });
   }

@@ -4,6 +4,7 @@
  */
 import type { Repositories } from '../../storage/ports.js';
 import type { Source } from '../../storage/source-ports.js';
+import type { SourceKindDescriptor } from '../../sources/kind.js';
 import { SOURCE_KINDS } from '../../sources/kinds.js';
 
 export interface UsedByEntry {
@@ -22,31 +23,44 @@ export interface SourceRelations {
   beforeDelete?(repos: Repositories, source: Source): Promise<void>;
 }
 
+/** The kind's descriptor, or the base Source's for a kind that is not (or no longer) registered. */
+export function descriptorOf(kind: string): SourceKindDescriptor {
+  return (SOURCE_KINDS as Record<string, SourceKindDescriptor>)[kind] ?? SOURCE_KINDS.inbuilt;
+}
+
+/** A user's connection to a source of `kind`, as authentik names it (deleted with either side). */
+export function userConnectionEntry(kind: string, c: { id: number; username: string; sourceSlug: string }): UsedByEntry {
+  const d = descriptorOf(kind);
+  const name = `User-source connection (user=${c.username}, source=${c.sourceSlug})`;
+  return { app: d.app, model_name: d.connections?.user.modelName ?? 'usersourceconnection', pk: String(c.id), name, action: 'cascade' };
+}
+
+/** A group's connection to a source of `kind`, as authentik names it (deleted with either side). */
+export function groupConnectionEntry(kind: string, c: { id: number; groupName: string; sourceSlug: string }): UsedByEntry {
+  const d = descriptorOf(kind);
+  const name = `Group-source connection (group=${c.groupName}, source=${c.sourceSlug})`;
+  return { app: d.app, model_name: d.connections?.group?.modelName ?? 'groupsourceconnection', pk: String(c.id), name, action: 'cascade' };
+}
+
+/** A SCIM link row of a provisioned user or group (deleted with either side). */
+export function scimLinkEntry(target: 'user' | 'group', l: { id: string; targetName: string; sourceName: string }): UsedByEntry {
+  const label = target === 'user' ? 'User' : 'Group';
+  return {
+    app: SOURCE_KINDS.scim.app,
+    model_name: `scimsource${target}`,
+    pk: l.id,
+    name: `SCIM ${label} ${l.targetName} to ${l.sourceName}`,
+    action: 'cascade',
+  };
+}
+
 export async function sourceUsedBy(repos: Repositories, source: Source, relations: SourceRelations = {}): Promise<UsedByEntry[]> {
   const out: UsedByEntry[] = [];
-  const d = SOURCE_KINDS[source.kind];
-  const models = {
-    app: d.app,
-    user: d.connections?.user.modelName ?? 'usersourceconnection',
-    group: d.connections?.group?.modelName ?? 'groupsourceconnection',
-  };
   for (const c of await repos.userConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-    out.push({
-      app: models.app,
-      model_name: models.user,
-      pk: String(c.id),
-      name: `User-source connection (user=${c.username}, source=${source.slug})`,
-      action: 'cascade',
-    });
+    out.push(userConnectionEntry(source.kind, { id: c.id, username: c.username, sourceSlug: source.slug }));
   }
   for (const c of await repos.groupConnections.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-    out.push({
-      app: models.app,
-      model_name: models.group,
-      pk: String(c.id),
-      name: `Group-source connection (group=${c.groupName}, source=${source.slug})`,
-      action: 'cascade',
-    });
+    out.push(groupConnectionEntry(source.kind, { id: c.id, groupName: c.groupName, sourceSlug: source.slug }));
   }
   if (relations.usedBy) out.push(...(await relations.usedBy(repos, source)));
   return out;

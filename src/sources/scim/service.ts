@@ -5,8 +5,7 @@
  * exists only for the source (links, account, token) in `used_by` and on delete.
  */
 import type { KindServiceHooks } from '../../services/sources/kind-sources.js';
-import { USED_BY_LIMIT_PER_RELATION, type UsedByEntry } from '../../services/sources/used-by.js';
-import { SOURCE_KINDS } from '../kinds.js';
+import { scimLinkEntry, USED_BY_LIMIT_PER_RELATION, type UsedByEntry } from '../../services/sources/used-by.js';
 import { ensureScimServiceAccount, scimServiceAccountName } from './service-account.js';
 
 export const scimService: KindServiceHooks<'scim'> = {
@@ -18,13 +17,10 @@ export const scimService: KindServiceHooks<'scim'> = {
   },
   async usedBy(repos, source) {
     const out: UsedByEntry[] = [];
-    const app = SOURCE_KINDS.scim.app;
-    for (const l of await repos.scimUsers.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-      out.push({ app, model_name: 'scimsourceuser', pk: l.id, name: `SCIM User ${l.targetName} to ${source.name}`, action: 'cascade' });
-    }
-    for (const l of await repos.scimGroups.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION)) {
-      out.push({ app, model_name: 'scimsourcegroup', pk: l.id, name: `SCIM Group ${l.targetName} to ${source.name}`, action: 'cascade' });
-    }
+    for (const l of await repos.scimUsers.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION))
+      out.push(scimLinkEntry('user', { ...l, sourceName: source.name }));
+    for (const l of await repos.scimGroups.ofSource(source.uuid, USED_BY_LIMIT_PER_RELATION))
+      out.push(scimLinkEntry('group', { ...l, sourceName: source.name }));
     const account = await repos.users.byUsername(scimServiceAccountName(source.uuid));
     if (account) out.push({ app: 'authentik_core', model_name: 'user', pk: String(account.id), name: account.username, action: 'cascade' });
     const token = await repos.tokens.byIdentifier(scimServiceAccountName(source.uuid));

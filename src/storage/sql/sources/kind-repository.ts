@@ -21,6 +21,40 @@ import { BASE_COLUMNS, SOURCE_CONSTRAINTS, insertBase, updateBase, withMappings,
 const MISSING = 'Invalid pk - object does not exist.';
 const isJson = (spec: FieldSpec) => spec.type === 'dict' || spec.type === 'json';
 
+/** What a kind's storage needs from its descriptor, derived once per kind (repositories are made per transaction). */
+interface KindStorage {
+  d: SourceKindDescriptor;
+  table: string;
+  columns: ReturnType<typeof columnsOf>;
+  listFields: FieldMap;
+  constraints: ConstraintMessages;
+}
+
+const storageByKind = new Map<ConcreteKind, KindStorage>();
+
+function kindStorage(kind: ConcreteKind): KindStorage {
+  let found = storageByKind.get(kind);
+  if (found) return found;
+  const d: SourceKindDescriptor = SOURCE_KINDS[kind];
+  const table = d.table!;
+  const columns = columnsOf(d.fields);
+  const listFields: FieldMap = {
+    columns: {
+      ...BASE_COLUMNS,
+      ...Object.fromEntries(columns.filter((c) => !c.spec.secret).map((c) => [c.name, `${table}.${c.column}`])),
+      ...d.list?.columns,
+    },
+    search: ['name', 'slug', ...(d.list?.search ?? [])],
+    tiebreak: 'sources.pbm_uuid',
+  };
+  // A reference that vanished between the service's check and the write is a field error.
+  const references = columns.filter((c) => c.spec.type === 'uuid').map((c) => [`${table}_${c.column}_fkey`, { field: c.name, message: MISSING }]);
+  const constraints = { ...SOURCE_CONSTRAINTS, ...Object.fromEntries(references), ...d.storage?.constraints };
+  found = { d, table, columns, listFields, constraints };
+  storageByKind.set(kind, found);
+  return found;
+}
+
 export class SqlKindSourceRepository<K extends ConcreteKind> implements KindSourceRepository<K> {
   private readonly d: SourceKindDescriptor;
   private readonly table: string;
@@ -33,22 +67,7 @@ export class SqlKindSourceRepository<K extends ConcreteKind> implements KindSour
     private readonly box: SecretBox,
     private readonly kind: K,
   ) {
-    this.d = SOURCE_KINDS[kind];
-    this.table = this.d.table!;
-    this.columns = columnsOf(this.d.fields);
-    const t = this.table;
-    this.listFields = {
-      columns: {
-        ...BASE_COLUMNS,
-        ...Object.fromEntries(this.columns.filter((c) => !c.spec.secret).map((c) => [c.name, `${t}.${c.column}`])),
-        ...this.d.list?.columns,
-      },
-      search: ['name', 'slug', ...(this.d.list?.search ?? [])],
-      tiebreak: 'sources.pbm_uuid',
-    };
-    // A reference that vanished between the service's check and the write is a field error.
-    const references = this.columns.filter((c) => c.spec.type === 'uuid').map((c) => [`${t}_${c.column}_fkey`, { field: c.name, message: MISSING }]);
-    this.constraints = { ...SOURCE_CONSTRAINTS, ...Object.fromEntries(references), ...this.d.storage?.constraints };
+    ({ d: this.d, table: this.table, columns: this.columns, listFields: this.listFields, constraints: this.constraints } = kindStorage(kind));
   }
 
   // Kind tables are named by the descriptor, so the query is built untyped.
