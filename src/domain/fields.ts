@@ -48,9 +48,6 @@ export type Serializer = Record<string, FieldSpec>;
 /** The TypeScript type a field's value has after validation. */
 export type FieldValue<F> = F extends FieldSpec<infer T> ? T : never;
 
-/** Every field's value (what an entity holds for these fields). */
-export type FieldValues<S> = { [K in keyof S]: FieldValue<S[K]> };
-
 /** A validated request body: any subset of the fields (partial updates, optional fields). */
 export type FieldInput<S> = { [K in keyof S]?: FieldValue<S[K]> };
 

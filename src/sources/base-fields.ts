@@ -2,7 +2,7 @@
  * The fields every source has (authentik 2024.8 `SourceSerializer`), stored in `sources`.
  * Kinds pick the subset their own serializer shows (`SourceKindDescriptor.baseFields`).
  */
-import { field, type FieldInput, type Serializer } from '../domain/fields.js';
+import { field, type Serializer } from '../domain/fields.js';
 import { GROUP_MATCHING_MODES, USER_MATCHING_MODES } from '../domain/matching.js';
 
 export const POLICY_ENGINE_MODES = ['all', 'any'] as const;
@@ -32,6 +32,3 @@ export const matchingSourceFields = {
   ...sourceFields,
   group_matching_mode: field.choice(GROUP_MATCHING_MODES),
 } satisfies Serializer;
-
-/** Validated base fields of a write. */
-export type SourceData = FieldInput<typeof matchingSourceFields>;

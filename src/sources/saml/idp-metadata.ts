@@ -53,7 +53,7 @@ function fingerprintOf(pem: string): string | null {
 }
 
 /** One name per (source, certificate), so instances refreshing together converge on one key pair. */
-export function idpKeypairName(source: Pick<SamlSource, 'slug'>, fingerprint: string): string {
+function idpKeypairName(source: Pick<SamlSource, 'slug'>, fingerprint: string): string {
   return `SAML ${source.slug}: IdP signing certificate ${fingerprint.slice(0, 16)}`;
 }
 
